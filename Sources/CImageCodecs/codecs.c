@@ -1,0 +1,1 @@
+int bv_codecs_placeholder(void) { return 0; }

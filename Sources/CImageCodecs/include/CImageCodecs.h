@@ -1,0 +1,2 @@
+#pragma once
+int bv_codecs_placeholder(void);

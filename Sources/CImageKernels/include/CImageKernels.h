@@ -1,0 +1,2 @@
+#pragma once
+int bv_kernels_placeholder(void);
