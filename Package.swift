@@ -54,6 +54,9 @@ let package = Package(
             dependencies: ["BatchVision", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // MARK: - Benchmarks (run by scripts/bench-*, never by tests)
+        .executableTarget(name: "preprocess-bench", dependencies: ["BatchVision"], path: "Benchmarks/PreprocessBench"),
+
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),

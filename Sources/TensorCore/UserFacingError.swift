@@ -11,5 +11,6 @@ public protocol UserFacingError: Error, CustomStringConvertible {
 
 extension UserFacingError {
     public var hint: String? { nil }
-    public var description: String { message }
+    /// `message`, then the hint after a dash, still on one line.
+    public var description: String { hint.map { "\(message) — \($0)" } ?? message }
 }
