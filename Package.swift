@@ -41,6 +41,10 @@ let package = Package(
             dependencies: ["TensorCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        .target(
+            name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
+        ),
+
         // MARK: - Public API and CLI
         .target(
             name: "BatchVision",

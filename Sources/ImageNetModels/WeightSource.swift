@@ -1,0 +1,99 @@
+import ModelWeights
+import TensorCore
+
+/// Hands a model builder its parameters by state_dict key, checking each shape as it goes.
+///
+/// Builders ask for every parameter they need with the shape they expect; at the end ``finish()``
+/// reports, in one error, every key that was missing, every shape that differed and every
+/// checkpoint key the model never asked for — the full picture, not the first problem.
+public protocol WeightSource: AnyObject {
+    /// The tensor stored under `key`, which must have `shape`.
+    func tensor(_ key: String, _ shape: Shape) -> Tensor
+    /// Throws ``ModelLoadError`` listing every problem met so far.
+    func finish() throws
+}
+
+/// Why weights do not fit a model.
+public struct ModelLoadError: UserFacingError {
+    public let model: String
+    public let problems: [String]
+
+    public var message: String {
+        let shown = problems.prefix(10).joined(separator: "; ")
+        let more = problems.count > 10 ? "; and \(problems.count - 10) more" : ""
+        return "weights do not fit \(model): \(shown)\(more)"
+    }
+
+    public var hint: String? { "check that --model matches the architecture the weights were trained for" }
+}
+
+/// Parameters from a checkpoint (`.pth` or `.safetensors`).
+public final class StateDictWeights: WeightSource {
+    private let stateDict: StateDict
+    private let model: String
+    private var requested: Set<String> = []
+    private var problems: [String] = []
+
+    public init(_ stateDict: StateDict, model: String) {
+        self.stateDict = stateDict
+        self.model = model
+    }
+
+    public func tensor(_ key: String, _ shape: Shape) -> Tensor {
+        requested.insert(key)
+        guard let stored = stateDict[key] else {
+            problems.append("missing \(key)")
+            return Tensor(zeros: shape)
+        }
+        guard stored.shape == shape else {
+            problems.append("\(key) has shape \(stored.shape), expected \(shape)")
+            return Tensor(zeros: shape)
+        }
+        do {
+            return Tensor(shape: shape, scalars: try stored.floats())
+        } catch {
+            problems.append("\(key): \(error)")
+            return Tensor(zeros: shape)
+        }
+    }
+
+    public func finish() throws {
+        // BatchNorm's step counter is training state; no forward pass reads it.
+        let unexpected = stateDict.keys.filter { !requested.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+        let all = problems + unexpected.map { "unexpected \($0)" }
+        guard all.isEmpty else { throw ModelLoadError(model: model, problems: all) }
+    }
+}
+
+/// Seeded random parameters of the right shapes, for benchmarks and tests without weight files.
+///
+/// Batch-norm statistics and affine parameters are random too (variance positive), so that
+/// folding batch norm into convolutions is really exercised.
+public final class RandomWeights: WeightSource {
+    private var state: UInt64
+
+    public init(seed: UInt64 = 0x5EED) { state = seed | 1 }
+
+    public func tensor(_ key: String, _ shape: Shape) -> Tensor {
+        let fanIn = shape.rank > 1 ? shape.dims.dropFirst().reduce(1, *) : 1
+        let scale = (2 / Float(max(fanIn, 1))).squareRoot()
+        let values: [Float] = (0..<shape.elementCount).map { _ in
+            let u = nextUnit()
+            if key.hasSuffix("running_var") { return 0.5 + u }
+            if key.hasSuffix("running_mean") || key.hasSuffix(".bias") { return (u - 0.5) * 0.2 }
+            if shape.rank == 1 { return 0.75 + 0.5 * u }  // batch-norm gamma
+            return (u * 2 - 1) * scale * 1.7  // uniform with He-like variance
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    public func finish() throws {}
+
+    /// Uniform in [0, 1), from a 64-bit xorshift.
+    private func nextUnit() -> Float {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return Float(state >> 40) / Float(1 << 24)
+    }
+}
