@@ -49,8 +49,8 @@ let package = Package(
         .target(
             name: "BatchVision",
             dependencies: [
-                "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights", "ImageNetModels", "InferenceGraph",
+                "DNNLBackend", "ReferenceBackend", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 // BatchVision: the public API the `batchvision` CLI is a thin layer over.
 // Module map and data flow: Documentation.docc/BatchVision.md and ../shared/DESIGN.md.
 @_exported import ImageDecoding
+@_exported import ImageNetModels
 @_exported import ImageTransforms
 @_exported import TensorCore
 

@@ -17,7 +17,9 @@ struct BatchVisionCommand: ParsableCommand {
             Exit status: 0 all inputs succeeded, 2 some inputs failed (each is reported), 1 fatal error.
             """,
         version: batchVisionVersion,
-        subcommands: [InspectCommand.self, PreprocessCommand.self]
+        subcommands: [
+            InspectCommand.self, PreprocessCommand.self, PredictCommand.self, ModelsCommand.self, BenchCommand.self,
+        ]
     )
 
     /// Runs the command; usage errors exit with status 1 (not ArgumentParser's 64), so that

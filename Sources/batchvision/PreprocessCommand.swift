@@ -37,7 +37,7 @@ struct PreprocessCommand: ParsableCommand {
         guard collisions.isEmpty else {
             throw ValidationError("several inputs are named \(collisions.joined(separator: ", ")); their outputs would overwrite each other — preprocess them into separate --output-dir folders")
         }
-        let preset = try preprocessing.preset()
+        let preset = try preprocessing.preset(base: .imagenet)
         let writer = TensorFileWriter(
             decoder: decoding.decoder(resizeSize: preset.resizeSize), preprocessor: try Preprocessor(preset: preset),
             layout: layout, outputDirectory: URL(fileURLWithPath: outputDirectory))

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import ImageNetModels
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Finds a model's weights file the way a torchvision user expects.
+///
+/// In order: the `--weights` path; `$BATCHVISION_HOME/weights/<file>`; torch's hub cache
+/// (`$TORCH_HOME/hub/checkpoints/<file>`, default `~/.cache/torch/hub/checkpoints/<file>`), which people
+/// who ran torchvision already have; a download from the catalog address (verified against the
+/// SHA-256 digits the catalog knows, written atomically into `$BATCHVISION_HOME/weights`); else an
+/// error that says how to get the file.
+public struct WeightsResolver: Sendable {
+    public var environment: [String: String]
+    public var allowDownload: Bool
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, allowDownload: Bool = true) {
+        self.environment = environment
+        self.allowDownload = allowDownload
+    }
+
+    /// The folders searched for `fileName`, in order.
+    public func searchFolders() -> [URL] {
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        let batchVisionHome = environment["BATCHVISION_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? home.appendingPathComponent(".cache/batchvision")
+        let torchHome = environment["TORCH_HOME"].map { URL(fileURLWithPath: $0) } ?? home.appendingPathComponent(".cache/torch")
+        return [batchVisionHome.appendingPathComponent("weights"), torchHome.appendingPathComponent("hub/checkpoints")]
+    }
+
+    /// The weights file for `model`: `explicit` if given, else the first place that has it.
+    public func resolve(_ model: ModelEntry, explicit: String?) throws -> URL {
+        if let explicit {
+            guard FileManager.default.isReadableFile(atPath: explicit) else { throw WeightsError.unreadable(explicit) }
+            return URL(fileURLWithPath: explicit)
+        }
+        let folders = searchFolders()
+        for folder in folders {
+            let candidate = folder.appendingPathComponent(model.weights.fileName)
+            if FileManager.default.isReadableFile(atPath: candidate.path) { return candidate }
+        }
+        if allowDownload, let address = model.weights.url, let url = URL(string: address) {
+            if let file = try? download(url, expecting: model.weights, into: folders[0]) { return file }
+        }
+        throw WeightsError.notFound(model: model.name, fileName: model.weights.fileName, url: model.weights.url, searched: folders)
+    }
+
+    /// Downloads `url` to a temporary name, checks its digest, then renames it into place.
+    func download(_ url: URL, expecting known: KnownWeights, into folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let target = folder.appendingPathComponent(known.fileName)
+        let partial = folder.appendingPathComponent(".\(known.fileName).\(getpid()).partial")
+        defer { try? FileManager.default.removeItem(at: partial) }
+        let data = try Data(contentsOf: url)
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard digest.hasPrefix(known.sha256) else { throw WeightsError.digestMismatch(url.absoluteString, digest) }
+        try data.write(to: partial)
+        _ = try FileManager.default.replaceItemAt(target, withItemAt: partial)
+        return target
+    }
+}
+
+/// Why no weights file could be found.
+public enum WeightsError: UserFacingError {
+    case unreadable(String)
+    case notFound(model: String, fileName: String, url: String?, searched: [URL])
+    case digestMismatch(String, String)
+
+    public var message: String {
+        switch self {
+        case .unreadable(let path): "cannot read weights file \(path)"
+        case .notFound(let model, let file, _, let searched):
+            "no weights for \(model): \(file) is not in " + searched.map(\.path).joined(separator: " or ")
+        case .digestMismatch(let url, let digest): "download from \(url) has SHA-256 \(digest), not the published one"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .notFound(_, let file, let url?, let searched):
+            "download \(url) into \(searched[0].path)/\(file), or pass --weights PATH (or --random-weights to benchmark)"
+        case .notFound(_, let file, nil, let searched):
+            "put \(file) into \(searched[0].path), or pass --weights PATH (`make demo` fetches EfficientNet-Lite0's)"
+        default: nil
+        }
+    }
+}

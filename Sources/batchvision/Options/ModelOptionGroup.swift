@@ -1,0 +1,44 @@
+import ArgumentParser
+import BatchVision
+import Foundation
+
+/// Which model to run and how: shared by predict, bench and classify.
+struct ModelOptionGroup: ParsableArguments {
+    @Option(help: "Model name (see `batchvision models`).")
+    var model = "resnet152"
+
+    @Option(help: "Weights file (.pth or .safetensors). Default: the model's file in $BATCHVISION_HOME/weights or the torch hub cache.")
+    var weights: String?
+
+    @Flag(help: "Use seeded random weights instead of a file (for benchmarks; predictions are meaningless).")
+    var randomWeights = false
+
+    @Option(help: "Intra-op threads for inference.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "fp32 (PyTorch-exact within 1e-4) or bf16 (faster on CPUs with avx512_bf16; top-1 agrees on ~99%).")
+    var precision: Precision = .fp32
+
+    @Option(help: "Images per model run.")
+    var batchSize = 16
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (1...1024).contains(batchSize) else { throw ValidationError("--batch-size must be within 1...1024") }
+        guard !(randomWeights && weights != nil) else { throw ValidationError("pass either --weights or --random-weights, not both") }
+    }
+
+    /// The classifier configuration; `preset` overrides the model's preprocessing when the user set any option.
+    func configuration(preset: PreprocessPreset?) -> ClassifierConfiguration {
+        var c = ClassifierConfiguration()
+        c.model = model
+        c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
+        c.threads = threads
+        c.precision = precision
+        c.batchSize = batchSize
+        c.preset = preset
+        return c
+    }
+}
+
+extension Precision: ExpressibleByArgument {}
