@@ -8,13 +8,21 @@ import Foundation
 public enum Oracle {
     public static let python = ProcessInfo.processInfo.environment["BATCHVISION_ORACLE_PYTHON"] ?? "/usr/bin/python3"
 
+    /// The test virtual environment's Python (pyarrow, DuckDB, pandas, moto, Ray from PyPI), made by
+    /// `make test-venv`; nil when it does not exist, and tests that need it skip.
+    public static var venvPython: String? {
+        let path = ProcessInfo.processInfo.environment["BATCHVISION_TEST_VENV"].map { $0 + "/bin/python" }
+            ?? TestData.repositoryRoot.appendingPathComponent(".venv-test/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
     /// Runs `Tests/Oracles/<script>` with `arguments`; returns its standard output.
     @discardableResult
-    public static func run(_ script: String, _ arguments: [String], stdin: Data? = nil) throws -> Data {
+    public static func run(_ script: String, _ arguments: [String], stdin: Data? = nil, python: String = python) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         let path = TestData.repositoryRoot.appendingPathComponent("Tests/Oracles/\(script)").path
