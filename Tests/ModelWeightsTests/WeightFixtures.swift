@@ -13,6 +13,8 @@ enum WeightFixtures {
         do {
             let dir = try TestData.temporaryDirectory("weights-fixtures")
             try Oracle.run("weights_fixtures.py", [dir.path, dir.appendingPathComponent("MARKER-os-system-ran").path])
+            // The fixtures hold ~190 MB (two resnet18 files and their expected values): remove them at exit.
+            atexit { try? FileManager.default.removeItem(at: WeightFixtures.directory) }
             return dir
         } catch {
             fatalError("weights_fixtures.py failed: \(error)")
