@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/batchvision
 DEMO_OUT ?= out/demo
 
 TEST_VENV = .venv-test
-TEST_PIP_PACKAGES = pyarrow duckdb pandas
+TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3
 
 .PHONY: all build release demo test deps test-deps test-venv clean
 

@@ -45,12 +45,15 @@ let package = Package(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
         ),
 
+        // MARK: - Streaming: bounded batch buffers between decode workers and the model
+        .target(name: "BatchPipeline"),
+
         // MARK: - Public API and CLI
         .target(
             name: "BatchVision",
             dependencies: [
                 "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights", "ImageNetModels", "InferenceGraph",
-                "DNNLBackend", "ReferenceBackend", .product(name: "Crypto", package: "swift-crypto"),
+                "DNNLBackend", "ReferenceBackend", "BatchPipeline", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestSupport"]),
         .testTarget(name: "ImageTransformsTests", dependencies: ["ImageTransforms", "ImageDecoding", "TestSupport"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "TestSupport"]),
+        .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
     ]
 )
