@@ -44,7 +44,11 @@ struct PredictCommand: ParsableCommand {
         guard !paths.isEmpty else { throw InputError.emptySelection }
         let classifier = try Classifier(model.configuration(preset: nil).withPreset(preprocessing))
         let decoder = decoding.decoder(resizeSize: classifier.preset.resizeSize)
-        let predictions = try classifier.classify(paths, decoder: decoder, topK: topK, includeLogits: logits)
+        let job = ClassificationJob(locations: paths, classifier: classifier, decoder: decoder)
+        job.topK = topK
+        job.includeLogits = logits
+        var predictions: [Prediction] = []
+        _ = try job.run { predictions += $0 }
         for (i, p) in predictions.enumerated() {
             print(json ? PredictionJSON.line(p) : PredictionText.line(p, number: i + 1))
         }
