@@ -53,7 +53,7 @@ let package = Package(
             name: "BatchVision",
             dependencies: [
                 "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights", "ImageNetModels", "InferenceGraph",
-                "DNNLBackend", "ReferenceBackend", "BatchPipeline", .product(name: "Crypto", package: "swift-crypto"),
+                "DNNLBackend", "ReferenceBackend", "BatchPipeline", "PredictionSinks", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

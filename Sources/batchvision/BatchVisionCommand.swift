@@ -18,7 +18,8 @@ struct BatchVisionCommand: ParsableCommand {
             """,
         version: batchVisionVersion,
         subcommands: [
-            InspectCommand.self, PreprocessCommand.self, PredictCommand.self, ModelsCommand.self, BenchCommand.self,
+            InspectCommand.self, PreprocessCommand.self, PredictCommand.self, ClassifyCommand.self, ModelsCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The end-of-job account: what went in, what came out, and where the time went.
+public struct JobSummary: Sendable {
+    public var inputs = 0
+    public var succeeded = 0
+    public var failed = 0
+    /// Rows an earlier, interrupted run had already committed (skipped by --resume).
+    public var resumed = 0
+    public var wallSeconds = 0.0
+    public var stages = StageTimes()
+    public var stoppedEarly: String?
+    public var outputs: [String] = []
+
+    /// Images classified per second of wall time in this run.
+    public var imagesPerSecond: Double { Double(succeeded + failed) / max(wallSeconds, 1e-9) }
+
+    public var lines: [String] {
+        var lines = [
+            "inputs \(inputs): \(succeeded) succeeded, \(failed) failed" + (resumed > 0 ? " (\(resumed) already done before --resume)" : ""),
+            String(format: "wall %.2f s, %.1f images/s", wallSeconds, imagesPerSecond),
+            String(
+                format: "time per stage: list %.2f s, read %.2f s, decode+preprocess %.2f s (summed over workers), infer %.2f s, write %.2f s",
+                stages.list, stages.read, stages.decodePreprocess, stages.infer, stages.write),
+        ]
+        if let stoppedEarly { lines.append("stopped early: \(stoppedEarly)") }
+        if !outputs.isEmpty { lines.append("output: " + outputs.joined(separator: ", ")) }
+        return lines
+    }
+
+    public var json: [String: Any] {
+        [
+            "inputs": inputs, "succeeded": succeeded, "failed": failed, "resumed": resumed, "wall_s": wallSeconds,
+            "images_per_s": imagesPerSecond, "stopped_early": stoppedEarly as Any, "outputs": outputs,
+            "stages_s": [
+                "list": stages.list, "read": stages.read, "decode_preprocess": stages.decodePreprocess, "infer": stages.infer,
+                "write": stages.write,
+            ],
+        ]
+    }
+}
