@@ -17,14 +17,38 @@ public enum InputListing {
     public static func expand(_ sources: [String]) throws(InputError) -> [String] {
         var walker = FolderWalker()
         var paths: [String] = []
-        for source in sources {
+        for (source, listed) in try expandLists(sources) {
             switch fileKind(source) {
             case .file: paths.append(source)
             case .directory: try walker.walk(source, into: &paths)
+            // A listed entry that is gone (or a URL) still gets its row, with the error the read gives.
+            case .missing where listed: paths.append(source)
             case .missing: throw .notFound(source)
             }
         }
         return Array(Set(paths)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Replaces each `@list.txt` by its lines (one path per line; blank lines and `#` comments skipped).
+    static func expandLists(_ sources: [String]) throws(InputError) -> [(String, listed: Bool)] {
+        var expanded: [(String, listed: Bool)] = []
+        for source in sources {
+            guard source.hasPrefix("@") else {
+                expanded.append((source, false))
+                continue
+            }
+            let listPath = String(source.dropFirst())
+            guard let text = try? String(contentsOfFile: listPath, encoding: .utf8) else { throw .unreadableList(listPath) }
+            let base = URL(fileURLWithPath: listPath).deletingLastPathComponent()
+            for line in text.split(whereSeparator: \.isNewline) {
+                let entry = line.trimmingCharacters(in: .whitespaces)
+                guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+                // Relative entries are relative to the list's folder, so a list travels with its images.
+                let isAbsolute = entry.hasPrefix("/") || entry.contains("://")
+                expanded.append((isAbsolute ? entry : base.appendingPathComponent(entry).path, true))
+            }
+        }
+        return expanded
     }
 
     static func hasImageExtension(_ path: String) -> Bool {
@@ -38,12 +62,14 @@ public enum InputError: UserFacingError, Equatable {
     case notFound(String)
     case unreadableFolder(String, String)
     case emptySelection
+    case unreadableList(String)
 
     public var message: String {
         switch self {
         case .notFound(let path): "no such file or folder: \(path)"
         case .unreadableFolder(let path, let reason): "cannot read folder \(path): \(reason)"
         case .emptySelection: "no images found in the given sources"
+        case .unreadableList(let path): "cannot read the list file \(path)"
         }
     }
 

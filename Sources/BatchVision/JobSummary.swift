@@ -12,13 +12,22 @@ public struct JobSummary: Sendable {
     public var stoppedEarly: String?
     public var outputs: [String] = []
 
+    /// The process's peak resident memory so far, in MiB (Linux `VmHWM`); 0 where unknown.
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
     /// Images classified per second of wall time in this run.
     public var imagesPerSecond: Double { Double(succeeded + failed) / max(wallSeconds, 1e-9) }
 
     public var lines: [String] {
         var lines = [
             "inputs \(inputs): \(succeeded) succeeded, \(failed) failed" + (resumed > 0 ? " (\(resumed) already done before --resume)" : ""),
-            String(format: "wall %.2f s, %.1f images/s", wallSeconds, imagesPerSecond),
+            String(format: "wall %.2f s, %.1f images/s, peak memory %.0f MiB", wallSeconds, imagesPerSecond, Self.peakResidentMegabytes()),
             String(
                 format: "time per stage: list %.2f s, read %.2f s, decode+preprocess %.2f s (summed over workers), infer %.2f s, write %.2f s",
                 stages.list, stages.read, stages.decodePreprocess, stages.infer, stages.write),
@@ -31,7 +40,7 @@ public struct JobSummary: Sendable {
     public var json: [String: Any] {
         [
             "inputs": inputs, "succeeded": succeeded, "failed": failed, "resumed": resumed, "wall_s": wallSeconds,
-            "images_per_s": imagesPerSecond, "stopped_early": stoppedEarly as Any, "outputs": outputs,
+            "images_per_s": imagesPerSecond, "peak_rss_mb": Self.peakResidentMegabytes(), "stopped_early": stoppedEarly as Any, "outputs": outputs,
             "stages_s": [
                 "list": stages.list, "read": stages.read, "decode_preprocess": stages.decodePreprocess, "infer": stages.infer,
                 "write": stages.write,

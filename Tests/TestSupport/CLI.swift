@@ -20,6 +20,18 @@ public enum CLI {
         return besideTests
     }
 
+    /// Starts `batchvision arguments...` without waiting; its output goes to /dev/null.
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `batchvision arguments...` to completion.
     public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let process = Process()
