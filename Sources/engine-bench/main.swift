@@ -18,9 +18,8 @@ let batch = argument("--batch", default: 16)
 let iterations = argument("--iterations", default: 20)
 let (c, hw) = (256, 14)
 
-var rng = SystemRandomNumberGenerator()
 func random(_ shape: Shape) -> Tensor {
-    Tensor(shape: shape, scalars: (0..<shape.elementCount).map { _ in Float.random(in: -0.1...0.1, using: &rng) })
+    Tensor(shape: shape, scalars: (0..<shape.elementCount).map { _ in Float.random(in: -0.1...0.1) })
 }
 let g = GraphBuilder()
 let x = g.input("x", channels: c, height: hw, width: hw)

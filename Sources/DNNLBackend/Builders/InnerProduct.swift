@@ -11,7 +11,7 @@ extension PlanBuilder {
         let (memory, buffer) = try allocate(plain)
         try addReorder(from: from.memory, from.md, to: memory, plain, label: "\(graph[x].name) -> \(node.name)")
         let flat = try DNNL.memoryDesc(dims(ValueID(current)), from.md.data_type, dnnl_ab)
-        setOutput(Slot(md: flat, memory: try self.memory(flat, plan.buffers[buffer]), buffer: buffer))
+        setOutput(Slot(md: flat, memory: try self.memory(flat, arenaBuffers[buffer]), buffer: buffer))
     }
 
     /// A fully connected layer, weights `[out, in]` reordered once.

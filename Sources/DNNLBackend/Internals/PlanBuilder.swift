@@ -30,6 +30,8 @@ final class PlanBuilder {
     private var slots: [Slot?]
     private let lastUse: [Int]
     private var arena = Arena()
+    /// Arena buffer `i` (also owned by the plan, whose `buffers` hold constants too).
+    private(set) var arenaBuffers: [UnsafeMutableRawPointer] = []
     private var temporaries: [Int] = []
     private var scratchpads: [(step: Int, md: dnnl_memory_desc_t)] = []
     private(set) var current = 0
@@ -124,8 +126,11 @@ final class PlanBuilder {
     func allocate(_ md: dnnl_memory_desc_t) throws -> (dnnl_memory_t, Int) {
         let bytes = max(DNNL.size(of: md), 64)
         let (index, isNew) = arena.acquire(bytes)
-        if isNew { plan.buffers.append(UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)) }
-        let memory = try memory(md, plan.buffers[index])
+        if isNew {
+            arenaBuffers.append(UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
+            plan.buffers.append(arenaBuffers[index])
+        }
+        let memory = try memory(md, arenaBuffers[index])
         return (memory, index)
     }
 
