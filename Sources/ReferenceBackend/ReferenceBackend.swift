@@ -35,7 +35,7 @@ public final class ReferenceModel: CompiledModel {
         values.reserveCapacity(graph.nodes.count)
         for node in graph.nodes {
             let operands = node.inputs.map { values[$0.index] }
-            values.append(node.op == .input(name: node.name) ? input : Self.evaluate(node, operands))
+            if case .input = node.op { values.append(input) } else { values.append(Self.evaluate(node, operands)) }
         }
         return values
     }
