@@ -41,6 +41,12 @@ let package = Package(
             dependencies: ["TensorCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        // MARK: - Inference engine: graph IR, reference oracle, oneDNN backend
+        .target(name: "InferenceGraph", dependencies: ["TensorCore"]),
+        .target(name: "ReferenceBackend", dependencies: ["TensorCore", "InferenceGraph"]),
+        .systemLibrary(name: "CDNNL"),
+        .target(name: "DNNLBackend", dependencies: ["TensorCore", "InferenceGraph", "CDNNL"]),
+        .executableTarget(name: "engine-bench", dependencies: ["TensorCore", "InferenceGraph", "DNNLBackend"]),
         .target(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
         ),
@@ -70,6 +76,11 @@ let package = Package(
         .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestSupport"]),
         .testTarget(name: "ImageTransformsTests", dependencies: ["ImageTransforms", "ImageDecoding", "TestSupport"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "TestSupport"]),
+        .testTarget(name: "InferenceGraphTests", dependencies: ["InferenceGraph", "ReferenceBackend", "TestSupport"]),
+        .testTarget(name: "ReferenceBackendTests", dependencies: ["ReferenceBackend", "InferenceGraph", "TestSupport"]),
+        .testTarget(
+            name: "DNNLBackendTests", dependencies: ["DNNLBackend", "ReferenceBackend", "InferenceGraph", "TestSupport"]
+        ),
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
     ]

@@ -1,0 +1,63 @@
+import CDNNL
+import InferenceGraph
+
+extension PlanBuilder {
+    /// A convolution with its fused post-ops (residual sum, activations), in oneDNN's six steps.
+    // (N, C, H, W) -> (N, K, H', W');  weight (K, C/G, kH, kW) viewed as (G, K/G, C/G, kH, kW) when grouped
+    func addConvolution(_ node: Node, _ conv: Conv2D) throws {
+        let x = node.inputs[0]
+        let (k, g) = (conv.outChannels, conv.groups)
+        let cPerGroup = conv.weight.shape[1]
+        let (kh, kw) = conv.kernel
+        let weightDims = g > 1 ? [g, k / g, cPerGroup, kh, kw] : [k, cPerGroup, kh, kw]
+        // step 1: descriptors with format_tag_any, so oneDNN picks blocked layouts its JIT kernels want
+        let srcAny = try DNNL.memoryDesc(dims(x), computeType, dnnl_format_tag_any)
+        let weightsAny = try DNNL.memoryDesc(weightDims, computeType, dnnl_format_tag_any)
+        let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
+        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), computeType, dnnl_format_tag_any)
+        let desc = try DNNL.convolutionDesc(
+            src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny,
+            strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
+            padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
+        // step 2: primitive descriptor with the post-ops
+        let attr = try DNNL.attributes(postOps: conv.postOps.map(\.dnnl))
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        // step 3: the layouts it chose
+        let srcMD = try DNNL.query(pd, dnnl_query_src_md)
+        let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
+        let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
+        // step 4: weights reordered once, now; bias stays plain f32
+        let weights = try constant(conv.weight.scalars, dims: weightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
+        let bias = try constant(conv.bias?.scalars ?? [Float](repeating: 0, count: k), dims: [k], tag: dnnl_a)
+        // step 5: bind activations; a residual sum accumulates into dst, so dst starts as the residual
+        let src = try source(x, as: srcMD)
+        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
+        let dst = try output(dstMD, inPlaceOf: residual, copying: true, readers: [x])
+        // step 6: the primitive, executed on every run
+        try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
+                   label: node.name, isConvolution: true)
+    }
+}
+
+extension PostOp {
+    /// The oneDNN post-op: a sum reads dst before the conv writes it.
+    var dnnl: DNNLPostOp {
+        switch self {
+        case .residualAdd: .sum
+        case .activation(let a): .eltwise(a.dnnlAlgorithm.kind, alpha: a.dnnlAlgorithm.alpha, beta: a.dnnlAlgorithm.beta)
+        }
+    }
+}
+
+extension Activation {
+    /// oneDNN's eltwise algorithm and parameters for this activation.
+    var dnnlAlgorithm: (kind: dnnl_alg_kind_t, alpha: Float, beta: Float) {
+        switch self {
+        case .relu: (dnnl_eltwise_relu, 0, 0)
+        case .relu6: (dnnl_eltwise_bounded_relu, 6, 0)
+        case .sigmoid: (dnnl_eltwise_logistic, 0, 0)
+        case .silu: (dnnl_eltwise_swish, 1, 0)  // x * sigmoid(alpha * x)
+        }
+    }
+}

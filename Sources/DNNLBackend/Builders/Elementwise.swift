@@ -1,0 +1,36 @@
+import CDNNL
+import InferenceGraph
+
+extension PlanBuilder {
+    /// A standalone activation (one no convolution absorbed), in place when its input dies here.
+    // (N, ...) -> (N, ...)
+    func addEltwise(_ node: Node, _ activation: Activation) throws {
+        let x = node.inputs[0]
+        let md = try slot(x).md
+        let (kind, alpha, beta) = activation.dnnlAlgorithm
+        let desc = try DNNL.eltwiseDesc(kind, data: md, alpha: alpha, beta: beta)
+        let attr = try DNNL.attributes()
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        let src = try source(x, as: md)
+        let dst = try output(try DNNL.query(pd, dnnl_query_dst_md), inPlaceOf: x)
+        try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst)], label: node.name)
+    }
+
+    /// `a + b` or `a * b` (b possibly `(N, C, 1, 1)`), on a's layout, in place into a when it dies here.
+    // (N, C, H, W) op (N, C, H, W) | (N, C, 1, 1) -> (N, C, H, W)
+    func addBinary(_ node: Node, _ algorithm: dnnl_alg_kind_t) throws {
+        let (a, b) = (node.inputs[0], node.inputs[1])
+        let aMD = try slot(a).md
+        // A same-shape operand must share a's layout; a broadcast one keeps its own (its dims differ anyway).
+        let bMD = dims(a) == dims(b) ? aMD : try slot(b).md
+        let desc = try DNNL.binaryDesc(algorithm, src0: aMD, src1: bMD, dst: aMD)
+        let attr = try DNNL.attributes()
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        let src0 = try source(a, as: aMD)
+        let src1 = try source(b, as: bMD)
+        let dst = try output(aMD, inPlaceOf: a, readers: [b])
+        try append(pd, [(DNNL_ARG_SRC_0, src0), (DNNL_ARG_SRC_1, src1), (DNNL_ARG_DST, dst)], label: node.name)
+    }
+}

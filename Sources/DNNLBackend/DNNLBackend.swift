@@ -1,0 +1,85 @@
+import CDNNL
+import Foundation
+import InferenceGraph
+import TensorCore
+
+/// Runs graphs on the CPU with oneDNN 2.6: blocked layouts, JIT kernels, fused post-ops.
+///
+/// ```
+///  Graph ─► optimized() ─► PlanBuilder (per batch size) ─► Plan: [reorder] conv conv pool ... ip [reorder]
+///           fold BN,        descs with format_tag_any,      weights reordered once, buffers reused,
+///           fuse post-ops   layouts kept between layers      one scratchpad
+/// ```
+/// Compiling folds batch norms and fuses activations and residual adds first, so a graph written
+/// the PyTorch way runs as few primitives as possible.
+public struct DNNLBackend: Backend {
+    /// Arithmetic precision of convolutions and inner products.
+    public enum Precision: String, Sendable {
+        case fp32
+        /// bf16 activations and weights, f32 accumulation; needs AVX512-BF16 (else fp32 with a warning).
+        case bf16
+    }
+
+    /// What to do when oneDNN would run a convolution with a `ref:` implementation.
+    public enum ReferencePolicy: Sendable {
+        case refuse, warn
+    }
+
+    public struct Options: Sendable {
+        public var precision: Precision
+        /// OpenMP threads for each run; nil leaves OpenMP's default (OMP_NUM_THREADS or all cores).
+        public var threads: Int?
+        public var referenceImplementations: ReferencePolicy
+        /// Receives one line per primitive naming the implementation oneDNN picked.
+        public var log: (@Sendable (String) -> Void)?
+
+        public init(precision: Precision = .fp32, threads: Int? = nil, referenceImplementations: ReferencePolicy = .refuse,
+                    log: (@Sendable (String) -> Void)? = nil) {
+            self.precision = precision
+            self.threads = threads
+            self.referenceImplementations = referenceImplementations
+            self.log = log
+        }
+    }
+
+    public let name = "onednn"
+    public let options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Everything but adaptive pooling whose output does not divide the input (variable windows).
+    public func supports(_ node: Node, in graph: Graph) -> Bool {
+        guard case .adaptiveAvgPool(let h, let w) = node.op else { return true }
+        let x = graph[node.inputs[0]].shape
+        return x[1] % h == 0 && x[2] % w == 0
+    }
+
+    public func compile(_ graph: Graph, batchSize: Int) throws -> any CompiledModel {
+        if let first = unsupportedNodes(of: graph).first { throw first }
+        let model = try DNNLModel(graph: graph.optimized(), options: options, precision: Self.effectivePrecision(options.precision))
+        try model.prepare(batchSize: batchSize)
+        return model
+    }
+
+    // MARK: - CPU capabilities
+
+    /// Whether oneDNN's dispatcher reaches AVX512-BF16 on this CPU.
+    public static var hasNativeBF16: Bool {
+        let bf16 = dnnl_cpu_isa_avx512_core_bf16.rawValue
+        return DNNL.effectiveISA().rawValue & bf16 == bf16
+    }
+
+    /// The instruction set oneDNN dispatches to, by oneDNN's enum value (for reports).
+    public static var isaDescription: String { "dnnl_cpu_isa 0x" + String(DNNL.effectiveISA().rawValue, radix: 16) }
+
+    /// `requested`, or fp32 with a warning when bf16 has no hardware support here.
+    static func effectivePrecision(_ requested: Precision) -> Precision {
+        guard requested == .bf16, !hasNativeBF16 else { return requested }
+        warn("bf16 requested but this CPU lacks AVX512-BF16 (\(isaDescription)); running fp32")
+        return .fp32
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: onednn: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,69 @@
+import CDNNL
+import InferenceGraph
+
+/// A graph compiled by ``DNNLBackend``: one plan per batch size, built on first use and kept.
+///
+/// A final partial batch gets its own plan (primitives are shape-specialized); runs at a size seen
+/// before allocate nothing.
+public final class DNNLModel: CompiledModel {
+    public let graph: Graph
+    public let options: DNNLBackend.Options
+    /// The precision actually used (bf16 falls back to fp32 without hardware support).
+    public let precision: DNNLBackend.Precision
+    private let engine: dnnl_engine_t
+    private let stream: dnnl_stream_t
+    private var plans: [Int: Plan] = [:]
+
+    init(graph: Graph, options: DNNLBackend.Options, precision: DNNLBackend.Precision) throws {
+        self.graph = graph
+        self.options = options
+        self.precision = precision
+        self.engine = try DNNL.engineCreate()
+        do { self.stream = try DNNL.streamCreate(engine) } catch {
+            DNNL.engineDestroy(engine)
+            throw error
+        }
+    }
+
+    deinit {
+        plans.removeAll()
+        DNNL.streamDestroy(stream)
+        DNNL.engineDestroy(engine)
+    }
+
+    /// Builds (once) the plan for `batchSize`.
+    @discardableResult
+    func prepare(batchSize: Int) throws -> Plan {
+        if let plan = plans[batchSize] { return plan }
+        applyThreadCount()
+        let builder = PlanBuilder(
+            graph: graph, batchSize: batchSize, engine: engine, stream: stream,
+            computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options)
+        let plan = try builder.build()
+        plans[batchSize] = plan
+        return plan
+    }
+
+    public func run(input: UnsafeBufferPointer<Float>, batchSize: Int, output: UnsafeMutableBufferPointer<Float>) throws {
+        try validate(inputCount: input.count, outputCount: output.count, batchSize: batchSize)
+        let plan = try prepare(batchSize: batchSize)
+        applyThreadCount()
+        try plan.execute(input: input, output: output, stream: stream)
+    }
+
+    /// The implementation oneDNN picked for each primitive at `batchSize` ("brgconv:avx2", "jit:avx2", ...).
+    public func implementations(batchSize: Int) throws -> [(step: String, implementation: String)] {
+        try prepare(batchSize: batchSize).implementations
+    }
+
+    /// Primitive count, activation bytes and scratchpad bytes at `batchSize`, for logs.
+    public func footprint(batchSize: Int) throws -> (primitives: Int, activationBytes: Int, scratchpadBytes: Int) {
+        let plan = try prepare(batchSize: batchSize)
+        return (plan.steps.count, plan.activationBytes, plan.scratchpadBytes)
+    }
+
+    /// OpenMP's team size is per calling thread, so it is set on the thread that runs.
+    private func applyThreadCount() {
+        if let threads = options.threads { DNNL.setThreadCount(threads) }
+    }
+}

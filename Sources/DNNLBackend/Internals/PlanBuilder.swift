@@ -1,0 +1,249 @@
+import CDNNL
+import Foundation
+import InferenceGraph
+import TensorCore
+
+/// Turns a graph into a ``Plan`` for one batch size, node by node.
+///
+/// Each graph value gets a `Slot`: the layout its producer chose and a memory over an arena buffer.
+/// Consumers take that layout as it is when they can (pooling, eltwise, binary, batch norm), and
+/// reorder only when a primitive asked for another one (see ``source(_:as:)``). A buffer goes back
+/// to the arena after the value's last reader, and an eltwise, binary or residual sum writes in place
+/// into an operand that dies with it.
+final class PlanBuilder {
+    struct Slot {
+        var md: dnnl_memory_desc_t
+        var memory: dnnl_memory_t
+        /// The arena buffer, or nil for the caller's input buffer.
+        var buffer: Int?
+    }
+
+    let graph: Graph
+    let n: Int
+    let engine: dnnl_engine_t
+    let stream: dnnl_stream_t
+    /// The data type of convolution and inner-product activations and weights (f32 or bf16).
+    let computeType: dnnl_data_type_t
+    let options: DNNLBackend.Options
+    let plan: Plan
+
+    private var slots: [Slot?]
+    private let lastUse: [Int]
+    private var arena = Arena()
+    /// Arena buffer `i` (also owned by the plan, whose `buffers` hold constants too).
+    private(set) var arenaBuffers: [UnsafeMutableRawPointer] = []
+    private var temporaries: [Int] = []
+    private var scratchpads: [(step: Int, md: dnnl_memory_desc_t)] = []
+    private(set) var current = 0
+
+    init(graph: Graph, batchSize: Int, engine: dnnl_engine_t, stream: dnnl_stream_t, computeType: dnnl_data_type_t, options: DNNLBackend.Options) {
+        self.graph = graph
+        self.n = batchSize
+        self.engine = engine
+        self.stream = stream
+        self.computeType = computeType
+        self.options = options
+        self.plan = Plan(batchSize: batchSize)
+        self.slots = Array(repeating: nil, count: graph.nodes.count)
+        self.lastUse = graph.lastUses()
+    }
+
+    /// Builds every node's primitives, the output reorder, and the shared scratchpad.
+    func build() throws -> Plan {
+        for (index, node) in graph.nodes.enumerated() {
+            current = index
+            try add(node)
+            releaseDeadValues(of: node)
+        }
+        try addOutput()
+        try bindScratchpad()
+        plan.activationBytes = arena.capacities.reduce(0, +)
+        return plan
+    }
+
+    private func add(_ node: Node) throws {
+        switch node.op {
+        case .input: try addInput(node)
+        case .conv2d(let conv): try addConvolution(node, conv)
+        case .batchNorm(let bn): try addBatchNorm(node, bn)
+        case .activation(let a): try addEltwise(node, a)
+        case .add: try addBinary(node, dnnl_binary_add)
+        case .mul: try addBinary(node, dnnl_binary_mul)
+        case .maxPool(let pool): try addPooling(node, pool, dnnl_pooling_max)
+        case .avgPool(let pool, let includePad):
+            try addPooling(node, pool, includePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)
+        case .adaptiveAvgPool: try addAdaptiveAvgPool(node)
+        case .flatten: try addFlatten(node)
+        case .linear(let linear): try addInnerProduct(node, linear)
+        }
+    }
+
+    // MARK: - Values
+
+    /// `(N, shape...)` of a value.
+    func dims(_ value: ValueID) -> [Int] { [n] + graph[value].shape.dims }
+
+    func slot(_ value: ValueID) throws -> Slot {
+        guard let slot = slots[value.index] else { throw DNNLError.call(function: "plan: value \(value) used before set", status: -1) }
+        return slot
+    }
+
+    /// `value`'s memory in layout `md`: its own memory if the layouts agree, else a reorder into a temporary.
+    func source(_ value: ValueID, as md: dnnl_memory_desc_t) throws -> dnnl_memory_t {
+        let slot = try slot(value)
+        if DNNL.equal(slot.md, md) { return slot.memory }
+        let (memory, buffer) = try allocate(md)
+        temporaries.append(buffer)
+        try addReorder(from: slot.memory, slot.md, to: memory, md, label: "\(graph[value].name) -> \(graph.nodes[current].name)")
+        return memory
+    }
+
+    /// Creates the current node's output in layout `md`, writing in place into `operand` when it dies here.
+    ///
+    /// With `copying`, the output starts as a copy of `operand` (the residual a sum post-op adds to)
+    /// unless it could take the operand's buffer. `readers` are the other operands of the node:
+    /// the output must not overwrite them while the primitive reads them.
+    func output(_ md: dnnl_memory_desc_t, inPlaceOf operand: ValueID?, copying: Bool = false, readers: [ValueID] = []) throws -> dnnl_memory_t {
+        if let operand, let slot = slots[operand.index], let buffer = slot.buffer, lastUse[operand.index] == current,
+            !readers.contains(operand), DNNL.equal(slot.md, md)
+        {
+            slots[operand.index]?.buffer = nil  // ownership moves to the output
+            slots[current] = Slot(md: md, memory: slot.memory, buffer: buffer)
+            return slot.memory
+        }
+        let (memory, buffer) = try allocate(md)
+        slots[current] = Slot(md: md, memory: memory, buffer: buffer)
+        if copying, let operand {
+            let from = try self.slot(operand)
+            try addReorder(from: from.memory, from.md, to: memory, md, label: "copy \(graph[operand].name) for sum")
+        }
+        return memory
+    }
+
+    /// Sets the current node's output to an existing memory (flatten's view).
+    func setOutput(_ slot: Slot) { slots[current] = slot }
+
+    func allocate(_ md: dnnl_memory_desc_t) throws -> (dnnl_memory_t, Int) {
+        let bytes = max(DNNL.size(of: md), 64)
+        let (index, isNew) = arena.acquire(bytes)
+        if isNew {
+            arenaBuffers.append(UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
+            plan.buffers.append(arenaBuffers[index])
+        }
+        let memory = try memory(md, arenaBuffers[index])
+        return (memory, index)
+    }
+
+    /// A memory object over `handle`, destroyed with the plan.
+    func memory(_ md: dnnl_memory_desc_t, _ handle: UnsafeMutableRawPointer?) throws -> dnnl_memory_t {
+        let memory = try DNNL.memoryCreate(md, engine, handle)
+        plan.memories.append(memory)
+        return memory
+    }
+
+    private func releaseDeadValues(of node: Node) {
+        for input in Set(node.inputs) where lastUse[input.index] == current {
+            if let buffer = slots[input.index]?.buffer { arena.release(buffer) }
+        }
+        for buffer in temporaries { arena.release(buffer) }
+        temporaries.removeAll()
+    }
+
+    // MARK: - Constants
+
+    /// A copy of `scalars` (f32, plain layout `tag`), reordered once, now, into `md` if that differs.
+    func constant(_ scalars: [Float], dims: [Int], tag: dnnl_format_tag_t, as md: dnnl_memory_desc_t? = nil) throws -> dnnl_memory_t {
+        let userMD = try DNNL.memoryDesc(dims, dnnl_f32, tag)
+        let user = scalars.withUnsafeBytes { bytes in
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 64), alignment: 64)
+            if let base = bytes.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
+            return copy
+        }
+        plan.buffers.append(user)
+        let userMemory = try memory(userMD, user)
+        guard let md, !DNNL.equal(md, userMD) else { return userMemory }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(DNNL.size(of: md), 64), alignment: 64)
+        plan.buffers.append(buffer)
+        let target = try memory(md, buffer)
+        try reorderNow(from: userMemory, userMD, to: target, md)
+        return target
+    }
+
+    private func reorderNow(from src: dnnl_memory_t, _ srcMD: dnnl_memory_desc_t, to dst: dnnl_memory_t, _ dstMD: dnnl_memory_desc_t) throws {
+        let attr = try DNNL.attributes(userScratchpad: false)
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.reorderDesc(srcMD, dstMD, attr, engine)
+        defer { DNNL.primitiveDescDestroy(pd) }
+        let primitive = try DNNL.primitiveCreate(pd)
+        defer { DNNL.primitiveDestroy(primitive) }
+        let args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: src), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: dst)]
+        try args.withUnsafeBufferPointer { try DNNL.execute(primitive, stream, $0) }
+        try DNNL.streamWait(stream)
+    }
+
+    // MARK: - Steps
+
+    /// Creates the primitive for `pd` (which it destroys), records its implementation and scratchpad, and
+    /// appends it to the plan. A convolution that fell to a `ref:` implementation is refused or warned about.
+    func append(_ pd: dnnl_primitive_desc_t, _ args: [(Int32, dnnl_memory_t)], label: String, isConvolution: Bool = false) throws {
+        defer { DNNL.primitiveDescDestroy(pd) }
+        let implementation = try DNNL.implementation(pd)
+        plan.implementations.append((label, implementation))
+        options.log?("onednn: \(label): \(implementation)")
+        if isConvolution, implementation.hasPrefix("ref") {
+            switch options.referenceImplementations {
+            case .refuse: throw DNNLError.referenceImplementation(node: label, implementation: implementation)
+            case .warn: DNNLBackend.warn(DNNLError.referenceImplementation(node: label, implementation: implementation).message)
+            }
+        }
+        let scratchpad = try DNNL.query(pd, dnnl_query_scratchpad_md)
+        if DNNL.size(of: scratchpad) > 0 { scratchpads.append((plan.steps.count, scratchpad)) }
+        let primitive = try DNNL.primitiveCreate(pd)
+        plan.primitives.append(primitive)
+        plan.steps.append(Step(label: label, primitive: primitive, args: args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }))
+    }
+
+    /// Appends a run-time reorder (layout or type conversion, or a plain copy).
+    func addReorder(from src: dnnl_memory_t, _ srcMD: dnnl_memory_desc_t, to dst: dnnl_memory_t, _ dstMD: dnnl_memory_desc_t, label: String) throws {
+        let attr = try DNNL.attributes()
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.reorderDesc(srcMD, dstMD, attr, engine)
+        try append(pd, [(DNNL_ARG_FROM, src), (DNNL_ARG_TO, dst)], label: "reorder \(label)")
+    }
+
+    /// One buffer, sized for the hungriest step, bound to every step that needs scratch space.
+    private func bindScratchpad() throws {
+        let bytes = scratchpads.map { DNNL.size(of: $0.md) }.max() ?? 0
+        guard bytes > 0 else { return }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        plan.buffers.append(buffer)
+        plan.scratchpadBytes = bytes
+        for (step, md) in scratchpads {
+            plan.steps[step].args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: try memory(md, buffer)))
+        }
+    }
+
+    // MARK: - Graph boundaries
+
+    // user (N, C, H, W) f32 -> the input value, read in place
+    private func addInput(_ node: Node) throws {
+        let md = try DNNL.memoryDesc(dims(ValueID(current)), dnnl_f32, Self.plainTag(rank: node.shape.rank + 1))
+        let memory = try memory(md, nil)
+        plan.input = memory
+        slots[current] = Slot(md: md, memory: memory, buffer: nil)
+    }
+
+    // the output value -> user (N, ...) f32, plain row-major
+    private func addOutput() throws {
+        let md = try DNNL.memoryDesc(dims(graph.output), dnnl_f32, Self.plainTag(rank: graph.outputShape.rank + 1))
+        let memory = try memory(md, nil)
+        plan.output = memory
+        let value = try slot(graph.output)
+        try addReorder(from: value.memory, value.md, to: memory, md, label: "\(graph[graph.output].name) -> output")
+    }
+
+    /// The row-major tag for a rank (`ab`, `abc`, `abcd`, ...).
+    static func plainTag(rank: Int) -> dnnl_format_tag_t {
+        [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde][max(0, min(rank, 5) - 1)]
+    }
+}

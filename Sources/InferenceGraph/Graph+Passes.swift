@@ -1,0 +1,96 @@
+import Foundation
+import TensorCore
+
+// MARK: - Optimization passes
+//
+// Each pass scans the nodes once, in order. When node j absorbs its producer i (a convolution read
+// by j alone), the merged convolution takes j's place and i is dropped: j comes after i and after
+// every other operand of j, so the order stays topological, and every other value keeps its readers.
+
+extension Graph {
+    /// Folds batch norm into the preceding conv, then fuses activations and residual adds into convs.
+    public func optimized() -> Graph { foldingBatchNorm().fusingPostOps() }
+
+    /// Folds each batch norm that follows a convolution (read by nothing else) into its weights and bias.
+    ///
+    /// `w' = w * s`, `b' = (b - mean) * s + beta` with `s = gamma / sqrt(var + eps)` per output channel.
+    public func foldingBatchNorm() -> Graph {
+        rewriting { node, producer in
+            guard case .batchNorm(let bn) = node.op, case .conv2d(var conv) = producer.op, conv.postOps.isEmpty else {
+                return nil
+            }
+            conv.fold(bn)
+            return (.conv2d(conv), [])
+        }
+    }
+
+    /// Fuses activations, and adds of a convolution's result to another value, into the convolution.
+    ///
+    /// `relu(conv(x) + r)` becomes one conv with post-ops `[residualAdd, relu]` reading `x` and `r`.
+    public func fusingPostOps() -> Graph {
+        rewriting { node, producer in
+            guard case .conv2d(var conv) = producer.op else { return nil }
+            switch node.op {
+            case .activation(let a):
+                conv.postOps.append(.activation(a))
+                return (.conv2d(conv), [])
+            case .add where !conv.postOps.contains(.residualAdd):
+                conv.postOps.append(.residualAdd)
+                return (.conv2d(conv), [node.inputs[1]])
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Runs one fusion rule over the graph.
+    ///
+    /// `rule(node, producer)` returns the merged op and the extra operands it reads after the producer's
+    /// own, or nil to keep `node`. For a binary node, its operands are tried in turn as the producer (the
+    /// other one passed as `node.inputs[1]`).
+    private func rewriting(_ rule: (Node, Node) -> (Op, [ValueID])?) -> Graph {
+        let counts = consumerCounts()
+        var work: [Node?] = nodes
+        for j in work.indices {
+            guard let node = work[j] else { continue }
+            for (slot, operand) in node.inputs.enumerated() where counts[operand.index] == 1 {
+                guard let producer = work[operand.index] else { continue }
+                var view = node
+                if node.inputs.count == 2 { view.inputs = [operand, node.inputs[1 - slot]] }
+                guard let (op, extra) = rule(view, producer) else { continue }
+                work[j] = Node(name: producer.name + "+" + node.name, op: op, inputs: producer.inputs + extra, shape: node.shape)
+                work[operand.index] = nil
+                break
+            }
+        }
+        return compacting(work)
+    }
+
+    /// Drops removed nodes and renumbers the values.
+    private func compacting(_ work: [Node?]) -> Graph {
+        var newIndex = [Int](repeating: -1, count: work.count)
+        var kept: [Node] = []
+        for (i, node) in work.enumerated() {
+            guard var node else { continue }
+            node.inputs = node.inputs.map { ValueID(newIndex[$0.index]) }
+            newIndex[i] = kept.count
+            kept.append(node)
+        }
+        return Graph(nodes: kept, output: ValueID(newIndex[output.index]))
+    }
+}
+
+extension Conv2D {
+    /// Scales the weights and shifts the bias so that the conv computes `bn(conv(x))`.
+    mutating func fold(_ bn: BatchNorm) {
+        let k = outChannels
+        let perChannel = weight.shape.elementCount / k
+        var b = bias?.scalars ?? [Float](repeating: 0, count: k)
+        for o in 0..<k {
+            let scale = bn.gamma.scalars[o] / (bn.variance.scalars[o] + bn.epsilon).squareRoot()
+            for i in o * perChannel..<(o + 1) * perChannel { weight.scalars[i] *= scale }
+            b[o] = (b[o] - bn.mean.scalars[o]) * scale + bn.beta.scalars[o]
+        }
+        bias = Tensor(shape: [k], scalars: b)
+    }
+}

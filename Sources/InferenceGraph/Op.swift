@@ -1,0 +1,149 @@
+import Foundation
+import TensorCore
+
+// Layout letters used throughout: N batch, C input channels, K output channels, H/W spatial size.
+// Graph-level activations are NCHW float32; weights follow PyTorch's layouts.
+
+/// One operation of the graph; its operands are the node's `inputs`, in order.
+public enum Op: Sendable, Equatable {
+    /// The graph input, `(N, C, H, W)`.
+    case input(name: String)
+    /// A 2-D convolution with optional fused post-ops; input 0 is the data, input 1 the residual (if any).
+    case conv2d(Conv2D)
+    /// Inference batch normalization with running statistics.
+    case batchNorm(BatchNorm)
+    /// An elementwise activation.
+    case activation(Activation)
+    /// Elementwise sum of two tensors of the same shape.
+    case add
+    /// Elementwise product; the second operand may be `(N, C, 1, 1)` broadcast over `(N, C, H, W)`.
+    case mul
+    /// Max pooling; padding counts as -infinity, as in PyTorch.
+    case maxPool(Pool)
+    /// Average pooling; `countIncludePad` follows `torch.nn.functional.avg_pool2d`.
+    case avgPool(Pool, countIncludePad: Bool)
+    /// `torch.nn.functional.adaptive_avg_pool2d` to `(height, width)`.
+    case adaptiveAvgPool(height: Int, width: Int)
+    /// `(N, C, H, W) -> (N, C*H*W)`.
+    case flatten
+    /// `y = x W^T + b` with PyTorch's weight layout `[out, in]`.
+    case linear(Linear)
+
+    /// A short lowercase name for logs and node names.
+    public var kind: String {
+        switch self {
+        case .input: "input"
+        case .conv2d: "conv2d"
+        case .batchNorm: "batchnorm"
+        case .activation(let a): a.rawValue
+        case .add: "add"
+        case .mul: "mul"
+        case .maxPool: "maxpool"
+        case .avgPool: "avgpool"
+        case .adaptiveAvgPool: "adaptiveavgpool"
+        case .flatten: "flatten"
+        case .linear: "linear"
+        }
+    }
+}
+
+/// The activations a graph (and a convolution's post-ops) can apply.
+public enum Activation: String, Sendable, CaseIterable {
+    case relu, relu6, sigmoid, silu
+
+    /// The scalar function, shared by every backend that evaluates activations itself.
+    @inlinable
+    public func apply(_ x: Float) -> Float {
+        switch self {
+        case .relu: max(x, 0)
+        case .relu6: min(max(x, 0), 6)
+        case .sigmoid: 1 / (1 + Foundation.exp(-x))
+        case .silu: x / (1 + Foundation.exp(-x))
+        }
+    }
+}
+
+/// Explicit zero padding on each side; TensorFlow-style "same" padding is asymmetric.
+public struct Padding: Sendable, Equatable {
+    public var top: Int, bottom: Int, left: Int, right: Int
+
+    public init(top: Int, bottom: Int, left: Int, right: Int) {
+        (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
+    }
+
+    /// The same padding `p` on all four sides (PyTorch's `padding=p`).
+    public static func symmetric(_ p: Int) -> Padding { Padding(top: p, bottom: p, left: p, right: p) }
+
+    /// No padding.
+    public static let none = Padding.symmetric(0)
+
+    /// TensorFlow's "SAME" padding for one input size: the output is `ceil(size / stride)`, and the extra
+    /// pixel, when the total is odd, goes to the bottom/right.
+    public static func same(
+        height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int) = (1, 1)
+    ) -> Padding {
+        func split(_ size: Int, _ k: Int, _ s: Int, _ d: Int) -> (Int, Int) {
+            let extent = (k - 1) * d + 1
+            let total = max((size + s - 1) / s * s - s + extent - size, 0)
+            return (total / 2, total - total / 2)
+        }
+        let (t, b) = split(height, kernel.0, stride.0, dilation.0)
+        let (l, r) = split(width, kernel.1, stride.1, dilation.1)
+        return Padding(top: t, bottom: b, left: l, right: r)
+    }
+}
+
+/// What a convolution does to its result before writing it, in order.
+public enum PostOp: Sendable, Equatable {
+    /// Add the node's second input (a residual connection).
+    case residualAdd
+    /// Apply an activation.
+    case activation(Activation)
+}
+
+/// Convolution parameters; `weight` is `[K, C/groups, kH, kW]` as in PyTorch.
+public struct Conv2D: Sendable, Equatable {
+    public var weight: Tensor
+    /// `[K]`, or nil for no bias.
+    public var bias: Tensor?
+    public var stride: (h: Int, w: Int)
+    public var dilation: (h: Int, w: Int)
+    public var padding: Padding
+    public var groups: Int
+    public var postOps: [PostOp]
+
+    public var outChannels: Int { weight.shape[0] }
+    public var kernel: (h: Int, w: Int) { (weight.shape[2], weight.shape[3]) }
+
+    public static func == (a: Conv2D, b: Conv2D) -> Bool {
+        a.weight == b.weight && a.bias == b.bias && a.stride == b.stride && a.dilation == b.dilation
+            && a.padding == b.padding && a.groups == b.groups && a.postOps == b.postOps
+    }
+}
+
+/// Inference batch norm: `y = (x - mean) / sqrt(var + eps) * gamma + beta`, per channel.
+public struct BatchNorm: Sendable, Equatable {
+    public var mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor
+    public var epsilon: Float
+}
+
+/// A pooling window.
+public struct Pool: Sendable, Equatable {
+    public var kernel: (h: Int, w: Int)
+    public var stride: (h: Int, w: Int)
+    public var padding: Padding
+
+    public init(kernel: (h: Int, w: Int), stride: (h: Int, w: Int), padding: Padding) {
+        (self.kernel, self.stride, self.padding) = (kernel, stride, padding)
+    }
+
+    public static func == (a: Pool, b: Pool) -> Bool {
+        a.kernel == b.kernel && a.stride == b.stride && a.padding == b.padding
+    }
+}
+
+/// A fully connected layer; `weight` is `[out, in]`, `bias` is `[out]` or nil.
+public struct Linear: Sendable, Equatable {
+    public var weight: Tensor
+    public var bias: Tensor?
+}

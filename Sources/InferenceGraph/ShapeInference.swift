@@ -1,0 +1,105 @@
+import TensorCore
+
+// MARK: - Shape inference
+
+/// The per-image output size of a sliding window: `floor((size + padding - extent) / stride) + 1`.
+public func windowOutputSize(_ size: Int, kernel: Int, stride: Int, dilation: Int = 1, padBefore: Int, padAfter: Int) -> Int {
+    let extent = (kernel - 1) * dilation + 1
+    let span = size + padBefore + padAfter - extent
+    return span < 0 ? 0 : span / stride + 1
+}
+
+extension Op {
+    /// The per-image output shape for operands of `inputs` shapes, or an error naming the node.
+    public func outputShape(_ inputs: [Shape], node: String) throws(GraphError) -> Shape {
+        func fail(_ detail: String) -> GraphError { .shapeMismatch(node: node, detail: detail) }
+        func image(_ i: Int) throws(GraphError) -> (c: Int, h: Int, w: Int) {
+            guard inputs[i].rank == 3 else { throw fail("expects an image (C, H, W), got \(inputs[i])") }
+            return (inputs[i][0], inputs[i][1], inputs[i][2])
+        }
+        switch self {
+        case .input:
+            return inputs[0]
+        case .conv2d(let conv):
+            return try conv.outputShape(try image(0), inputs: inputs, node: node)
+        case .batchNorm(let bn):
+            let c = try image(0).c
+            for (label, t) in [("mean", bn.mean), ("var", bn.variance), ("weight", bn.gamma), ("bias", bn.beta)]
+            where t.shape != [c] {
+                throw .badParameter(node: node, detail: "\(label) has shape \(t.shape), expected [\(c)]")
+            }
+            return inputs[0]
+        case .activation:
+            return inputs[0]
+        case .add:
+            guard inputs[0] == inputs[1] else { throw fail("add needs equal shapes, got \(inputs[0]) and \(inputs[1])") }
+            return inputs[0]
+        case .mul:
+            let a = try image(0), b = try image(1)
+            guard b.c == a.c, (b.h == a.h && b.w == a.w) || (b.h == 1 && b.w == 1) else {
+                throw fail("mul needs \(inputs[0]) or [\(a.c), 1, 1] as second operand, got \(inputs[1])")
+            }
+            return inputs[0]
+        case .maxPool(let pool), .avgPool(let pool, _):
+            let x = try image(0)
+            let h = windowOutputSize(x.h, kernel: pool.kernel.h, stride: pool.stride.h, padBefore: pool.padding.top, padAfter: pool.padding.bottom)
+            let w = windowOutputSize(x.w, kernel: pool.kernel.w, stride: pool.stride.w, padBefore: pool.padding.left, padAfter: pool.padding.right)
+            guard h > 0, w > 0 else { throw fail("pooling window larger than the padded input \(inputs[0])") }
+            return [x.c, h, w]
+        case .adaptiveAvgPool(let h, let w):
+            let x = try image(0)
+            guard h > 0, w > 0 else { throw fail("adaptive pool output must be positive, got \(h)x\(w)") }
+            return [x.c, h, w]
+        case .flatten:
+            return [inputs[0].elementCount]
+        case .linear(let linear):
+            guard inputs[0].rank == 1 else { throw fail("linear expects a flat (F) input, got \(inputs[0]); flatten first") }
+            guard linear.weight.shape.rank == 2, linear.weight.shape[1] == inputs[0][0] else {
+                throw .badParameter(node: node, detail: "weight \(linear.weight.shape) does not take \(inputs[0][0]) features")
+            }
+            if let b = linear.bias, b.shape != [linear.weight.shape[0]] {
+                throw .badParameter(node: node, detail: "bias \(b.shape), expected [\(linear.weight.shape[0])]")
+            }
+            return [linear.weight.shape[0]]
+        }
+    }
+}
+
+extension Conv2D {
+    // (C, H, W) -> (K, (H + pt + pb - ext) / s + 1, ...)
+    func outputShape(_ x: (c: Int, h: Int, w: Int), inputs: [Shape], node: String) throws(GraphError) -> Shape {
+        let ws = weight.shape
+        guard ws.rank == 4, groups > 0, ws[0] % groups == 0, x.c == ws[1] * groups else {
+            throw .badParameter(node: node, detail: "weight \(ws) with groups=\(groups) does not take \(x.c) channels")
+        }
+        if let bias, bias.shape != [ws[0]] { throw .badParameter(node: node, detail: "bias \(bias.shape), expected [\(ws[0])]") }
+        guard stride.h > 0, stride.w > 0, dilation.h > 0, dilation.w > 0 else {
+            throw .badParameter(node: node, detail: "stride and dilation must be positive")
+        }
+        let h = windowOutputSize(x.h, kernel: ws[2], stride: stride.h, dilation: dilation.h, padBefore: padding.top, padAfter: padding.bottom)
+        let w = windowOutputSize(x.w, kernel: ws[3], stride: stride.w, dilation: dilation.w, padBefore: padding.left, padAfter: padding.right)
+        guard h > 0, w > 0 else { throw .shapeMismatch(node: node, detail: "kernel larger than the padded input \(inputs[0])") }
+        let out: Shape = [ws[0], h, w]
+        let residuals = postOps.filter { $0 == .residualAdd }.count
+        guard residuals == inputs.count - 1, residuals <= 1 else {
+            throw .malformed("\(node): \(residuals) residual post-ops but \(inputs.count) inputs")
+        }
+        if residuals == 1, inputs[1] != out {
+            throw .shapeMismatch(node: node, detail: "residual \(inputs[1]) does not match the output \(out)")
+        }
+        return out
+    }
+}
+
+extension Graph {
+    /// The same graph for input images of `height` x `width`, with every shape recomputed.
+    public func withInputSize(height: Int, width: Int) throws(GraphError) -> Graph {
+        var copy = self
+        copy.nodes[0].shape = [inputShape[0], height, width]
+        for i in copy.nodes.indices.dropFirst() {
+            let node = copy.nodes[i]
+            copy.nodes[i].shape = try node.op.outputShape(node.inputs.map { copy.nodes[$0.index].shape }, node: node.name)
+        }
+        return copy
+    }
+}

@@ -1,0 +1,189 @@
+import DNNLBackend
+import InferenceGraph
+import ReferenceBackend
+import TensorCore
+import TestSupport
+import XCTest
+
+/// ReferenceBackend vs DNNLBackend, one case per op or fusion; batch 1 and 3.
+///
+/// fp32 tolerance: 1e-5 of the largest |reference value| (summation order differs; nothing else may).
+/// The reference runs the graph as written, oneDNN runs it after BN folding and post-op fusion, so
+/// every case also checks the passes.
+final class ParityTests: XCTestCase {
+    var rng = SeededRandom(state: 42)
+
+    /// Builds a graph on a `channels x size x size` input with `body`, runs it on both backends, compares.
+    @discardableResult
+    func check(
+        channels: Int = 4, size: Int = 9, batches: [Int] = [1, 3], file: StaticString = #filePath, line: UInt = #line,
+        _ body: (GraphBuilder, ValueID, inout SeededRandom) -> ValueID
+    ) throws -> DNNLModel? {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: channels, height: size, width: size)
+        g.output(body(g, x, &rng))
+        let graph = try g.build()
+        let reference = try ReferenceBackend().compile(graph, batchSize: 1)
+        let model = try DNNLBackend().compile(graph, batchSize: batches[0]) as? DNNLModel
+        for n in batches {
+            let input = rng.tensor(Shape([n] + graph.inputShape.dims)).scalars
+            let expected = try reference.run(input, batchSize: n)
+            let actual = try XCTUnwrap(model).run(input, batchSize: n)
+            let scale = expected.map(abs).max() ?? 0
+            XCTAssertGreaterThan(scale, 0, "degenerate case: all zeros", file: file, line: line)
+            assertClose(actual, expected, atol: 1e-5 * scale, "batch \(n)", file: file, line: line)
+        }
+        return model
+    }
+
+    // MARK: - Convolution
+
+    func testConv3x3Padded() throws {
+        try check { g, x, r in g.conv2d(x, weight: r.tensor([8, 4, 3, 3]), bias: r.tensor([8]), padding: .symmetric(1)) }
+    }
+
+    func testConvStride2AsymmetricSamePadding() throws {
+        let pad = Padding.same(height: 9, width: 9, kernel: (4, 4), stride: (2, 2))
+        XCTAssertNotEqual(pad.top, pad.bottom)
+        try check { g, x, r in g.conv2d(x, weight: r.tensor([8, 4, 4, 4]), bias: r.tensor([8]), stride: 2, padding: pad) }
+    }
+
+    func testConvDilated() throws {
+        try check { g, x, r in g.conv2d(x, weight: r.tensor([8, 4, 3, 3]), padding: .symmetric(2), dilation: 2) }
+    }
+
+    func testConvGrouped() throws {
+        try check(channels: 8) { g, x, r in g.conv2d(x, weight: r.tensor([16, 4, 3, 3]), bias: r.tensor([16]), padding: .symmetric(1), groups: 2) }
+    }
+
+    func testDepthwiseConvUsesJIT() throws {
+        let model = try check(channels: 16) { g, x, r in
+            g.conv2d(x, weight: r.tensor([16, 1, 3, 3]), bias: r.tensor([16]), stride: 2, padding: .symmetric(1), groups: 16)
+        }
+        let impls = try XCTUnwrap(model).implementations(batchSize: 1)
+        let conv = try XCTUnwrap(impls.first { $0.step.hasPrefix("conv2d") })
+        XCTAssertTrue(conv.implementation.hasPrefix("jit"), "depthwise conv ran \(conv.implementation)")
+    }
+
+    func testConv1x1NoBias() throws {
+        try check { g, x, r in g.conv2d(x, weight: r.tensor([12, 4, 1, 1])) }
+    }
+
+    // MARK: - Batch norm, activations
+
+    func testBatchNormFoldedIntoConv() throws {
+        try check { g, x, r in
+            let bn = r.batchNorm(8)
+            let y = g.conv2d(x, weight: r.tensor([8, 4, 3, 3]), padding: .symmetric(1))
+            return g.batchNorm(y, mean: bn.mean, variance: bn.variance, weight: bn.weight, bias: bn.bias)
+        }
+    }
+
+    func testBatchNormStandalone() throws {
+        try check { g, x, r in
+            let bn = r.batchNorm(4)
+            return g.batchNorm(g.maxPool(x, kernel: 2, stride: 1), mean: bn.mean, variance: bn.variance, weight: bn.weight, bias: bn.bias)
+        }
+    }
+
+    func testActivationsStandalone() throws {
+        for activation in Activation.allCases {
+            try check { g, x, _ in g.activation(g.maxPool(x, kernel: 2, stride: 1), activation) }
+        }
+    }
+
+    func testActivationsFusedIntoConv() throws {
+        for activation in Activation.allCases {
+            try check { g, x, r in
+                g.activation(g.conv2d(x, weight: r.tensor([8, 4, 3, 3], scale: 2), bias: r.tensor([8]), padding: .symmetric(1)), activation)
+            }
+        }
+    }
+
+    // MARK: - Add, mul
+
+    func testAddUnfused() throws {
+        try check { g, x, _ in g.add(g.maxPool(x, kernel: 3, stride: 1, padding: .symmetric(1)), x) }
+    }
+
+    func testResidualAddAndReluFusedIntoConv() throws {
+        try check { g, x, r in
+            let y = g.conv2d(x, weight: r.tensor([4, 4, 3, 3]), bias: r.tensor([4]), padding: .symmetric(1))
+            let z = g.conv2d(y, weight: r.tensor([4, 4, 3, 3]), padding: .symmetric(1))
+            return g.relu(g.add(z, y))
+        }
+    }
+
+    func testResidualIsTheConvInput() throws {
+        // conv(x) + x where x dies at the add: the sum must not overwrite the conv's own source.
+        try check { g, x, r in
+            let y = g.relu(g.conv2d(x, weight: r.tensor([4, 4, 1, 1])))
+            return g.relu(g.add(g.conv2d(y, weight: r.tensor([4, 4, 3, 3]), padding: .symmetric(1)), y))
+        }
+    }
+
+    func testSqueezeExciteMulBroadcast() throws {
+        try check(channels: 8) { g, x, r in
+            let s = g.adaptiveAvgPool(x)
+            let squeezed = g.silu(g.conv2d(s, weight: r.tensor([2, 8, 1, 1]), bias: r.tensor([2])))
+            let excite = g.sigmoid(g.conv2d(squeezed, weight: r.tensor([8, 2, 1, 1]), bias: r.tensor([8])))
+            return g.mul(x, excite)
+        }
+    }
+
+    func testMulSameShape() throws {
+        try check { g, x, _ in g.mul(x, g.avgPool(x, kernel: 3, stride: 1, padding: .symmetric(1))) }
+    }
+
+    // MARK: - Pooling, flatten, linear
+
+    func testMaxPoolStride2Padded() throws {
+        try check { g, x, _ in g.maxPool(x, kernel: 3, stride: 2, padding: .symmetric(1)) }
+    }
+
+    func testAvgPoolCountIncludeAndExcludePad() throws {
+        for include in [true, false] {
+            try check { g, x, _ in g.avgPool(x, kernel: 3, stride: 2, padding: .symmetric(1), countIncludePad: include) }
+        }
+    }
+
+    func testAdaptiveAvgPool() throws {
+        try check(size: 8) { g, x, _ in g.adaptiveAvgPool(x) }
+        try check(size: 8) { g, x, _ in g.adaptiveAvgPool(x, height: 2, width: 4) }
+    }
+
+    func testFlattenLinear() throws {
+        try check(size: 3) { g, x, r in g.linear(g.flatten(x), weight: r.tensor([10, 36]), bias: r.tensor([10])) }
+    }
+
+    // MARK: - Capabilities and errors
+
+    func testUnevenAdaptivePoolIsUnsupported() throws {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 2, height: 7, width: 7)
+        g.output(g.adaptiveAvgPool(x, height: 2, width: 2))
+        let graph = try g.build()
+        XCTAssertFalse(DNNLBackend().supports(graph.nodes[1], in: graph))
+        XCTAssertThrowsError(try DNNLBackend().compile(graph, batchSize: 1)) { error in
+            XCTAssertTrue("\(error)".contains("cannot run"), "\(error)")
+        }
+    }
+
+    func testBF16FallsBackOrAgreesWithFP32() throws {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 16, height: 8, width: 8)
+        g.output(g.relu(g.conv2d(x, weight: rng.tensor([16, 16, 3, 3]), padding: .symmetric(1))))
+        let graph = try g.build()
+        let bf16 = try XCTUnwrap(try DNNLBackend(options: .init(precision: .bf16)).compile(graph, batchSize: 2) as? DNNLModel)
+        guard DNNLBackend.hasNativeBF16 else {
+            XCTAssertEqual(bf16.precision, .fp32, "without AVX512-BF16 the backend must fall back to fp32")
+            throw XCTSkip("no AVX512-BF16 here (\(DNNLBackend.isaDescription)): bf16 accuracy not measurable")
+        }
+        let input = rng.tensor([2, 16, 8, 8]).scalars
+        let expected = try DNNLBackend().compile(graph, batchSize: 2).run(input, batchSize: 2)
+        let actual = try bf16.run(input, batchSize: 2)
+        // bf16 keeps 8 mantissa bits: inputs and weights round by 2^-9 relative; a 144-term dot product of
+        // such values drifts by about 1% of its largest magnitude.
+        assertClose(actual, expected, atol: 2e-2 * (expected.map(abs).max() ?? 0))
+    }
+}

@@ -1,0 +1,48 @@
+"""PyTorch oracle for ReferenceBackend: runs one torch.nn.functional op on raw float32 files.
+
+Usage: engine_ops.py DIR [DIR ...]   (one torch start-up for many cases)
+DIR/spec.json: {"op": name, "inputs": {name: shape, ...}, "params": {...}}
+Each input is DIR/<name>.bin (little-endian float32, row-major); writes DIR/out.bin, prints its shape.
+"""
+import json
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def load(folder, name, shape):
+    return torch.from_numpy(np.fromfile(f"{folder}/{name}.bin", dtype="<f4").reshape(shape))
+
+
+def run(folder):
+    spec = json.load(open(f"{folder}/spec.json"))
+    t = {name: load(folder, name, shape) for name, shape in spec["inputs"].items()}
+    p = spec["params"]
+    op = spec["op"]
+    if op == "conv2d":
+        # Asymmetric (TensorFlow "same") padding is an explicit zero pad first: (left, right, top, bottom).
+        x = F.pad(t["x"], (p["left"], p["right"], p["top"], p["bottom"]))
+        y = F.conv2d(x, t["w"], t.get("b"), stride=p["stride"], dilation=p["dilation"], groups=p["groups"])
+    elif op == "max_pool2d":
+        y = F.max_pool2d(t["x"], p["kernel"], p["stride"], p["padding"])
+    elif op == "avg_pool2d":
+        y = F.avg_pool2d(t["x"], p["kernel"], p["stride"], p["padding"], count_include_pad=p["count_include_pad"])
+    elif op == "adaptive_avg_pool2d":
+        y = F.adaptive_avg_pool2d(t["x"], (p["height"], p["width"]))
+    elif op == "batch_norm":
+        y = F.batch_norm(t["x"], t["mean"], t["var"], t["weight"], t["bias"], training=False, eps=p["eps"])
+    elif op == "linear":
+        y = F.linear(t["x"], t["w"], t["b"])
+    elif op in ("relu", "relu6", "sigmoid", "silu"):
+        y = getattr(F, op)(t["x"]) if op != "sigmoid" else torch.sigmoid(t["x"])
+    else:
+        raise SystemExit(f"unknown op {op}")
+    y.contiguous().numpy().astype("<f4").tofile(f"{folder}/out.bin")
+    print(list(y.shape))
+
+
+if __name__ == "__main__":
+    for folder in sys.argv[1:]:
+        run(folder)

@@ -1,0 +1,115 @@
+import Foundation
+import InferenceGraph
+import ReferenceBackend
+import TensorCore
+import TestSupport
+import XCTest
+
+/// ReferenceBackend vs live `torch.nn.functional` (Tests/Oracles/engine_ops.py) on small tensors.
+///
+/// All cases go to one oracle process (torch takes seconds to import). Tolerance: 1e-5 of the
+/// largest |torch value|; only float summation order may differ.
+final class TorchOracleTests: XCTestCase {
+    /// One op: torch's name and parameters, its tensors ("x" is the graph input), and our graph for it.
+    struct Case {
+        var op: String
+        var params: [String: Any]
+        var tensors: [String: Tensor]
+        /// Flatten the input to (N, F) for torch (linear).
+        var flattenForTorch = false
+        var build: (GraphBuilder, ValueID) -> ValueID
+    }
+
+    func testEveryOpMatchesTorch() throws {
+        let cases = makeCases()
+        let root = try TestData.temporaryDirectory("engine-oracle")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var expectations: [(folder: URL, ours: [Float], shape: [Int])] = []
+        for (i, c) in cases.enumerated() {
+            let folder = root.appendingPathComponent("\(i)-\(c.op)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let (ours, shape) = try runReference(c)
+            try write(c, to: folder)
+            expectations.append((folder, ours, shape))
+        }
+        let printed = String(decoding: try Oracle.run("engine_ops.py", expectations.map(\.folder.path)), as: UTF8.self)
+        let shapes = printed.split(separator: "\n").map(String.init)
+        XCTAssertEqual(shapes.count, cases.count)
+        for ((folder, ours, shape), printedShape) in zip(expectations, shapes) {
+            XCTAssertEqual(printedShape, "\(shape)", folder.lastPathComponent)
+            let data = try Data(contentsOf: folder.appendingPathComponent("out.bin"))
+            let torch = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            assertClose(ours, torch, atol: 1e-5 * (torch.map(abs).max() ?? 0), folder.lastPathComponent)
+        }
+    }
+
+    // MARK: - Cases
+
+    func makeCases() -> [Case] {
+        var rng = SeededRandom(state: 11)
+        var cases: [Case] = []
+        let (w, b) = (rng.tensor([6, 2, 3, 3]), rng.tensor([6]))
+        let pad = Padding(top: 0, bottom: 2, left: 1, right: 0)
+        cases.append(Case(
+            op: "conv2d", params: ["stride": 2, "dilation": 2, "groups": 2, "top": 0, "bottom": 2, "left": 1, "right": 0],
+            tensors: ["x": rng.tensor([2, 4, 9, 8]), "w": w, "b": b]
+        ) { g, x in g.conv2d(x, weight: w, bias: b, stride: 2, padding: pad, dilation: 2, groups: 2) })
+        let dw = rng.tensor([4, 1, 3, 3])
+        cases.append(Case(
+            op: "conv2d", params: ["stride": 1, "dilation": 1, "groups": 4, "top": 1, "bottom": 1, "left": 1, "right": 1],
+            tensors: ["x": rng.tensor([1, 4, 6, 6]), "w": dw]
+        ) { g, x in g.conv2d(x, weight: dw, padding: .symmetric(1), groups: 4) })
+
+        let x = rng.tensor([2, 3, 7, 7], scale: 4)
+        cases.append(Case(op: "max_pool2d", params: ["kernel": 3, "stride": 2, "padding": 1], tensors: ["x": x]) { g, x in
+            g.maxPool(x, kernel: 3, stride: 2, padding: .symmetric(1))
+        })
+        for include in [true, false] {
+            cases.append(Case(op: "avg_pool2d", params: ["kernel": 3, "stride": 2, "padding": 1, "count_include_pad": include], tensors: ["x": x]) { g, x in
+                g.avgPool(x, kernel: 3, stride: 2, padding: .symmetric(1), countIncludePad: include)
+            })
+        }
+        // 7 -> 3x2 has overlapping, uneven windows: the general adaptive case.
+        cases.append(Case(op: "adaptive_avg_pool2d", params: ["height": 3, "width": 2], tensors: ["x": x]) { g, x in
+            g.adaptiveAvgPool(x, height: 3, width: 2)
+        })
+
+        let bn = rng.batchNorm(3)
+        cases.append(Case(
+            op: "batch_norm", params: ["eps": 1e-3],
+            tensors: ["x": x, "mean": bn.mean, "var": bn.variance, "weight": bn.weight, "bias": bn.bias]
+        ) { g, v in g.batchNorm(v, mean: bn.mean, variance: bn.variance, weight: bn.weight, bias: bn.bias, epsilon: 1e-3) })
+        for activation in Activation.allCases {
+            cases.append(Case(op: activation.rawValue, params: [:], tensors: ["x": x]) { g, v in g.activation(v, activation) })
+        }
+
+        let (fw, fb) = (rng.tensor([5, 12]), rng.tensor([5]))
+        cases.append(Case(op: "linear", params: [:], tensors: ["x": rng.tensor([3, 3, 2, 2]), "w": fw, "b": fb], flattenForTorch: true) { g, v in
+            g.linear(g.flatten(v), weight: fw, bias: fb)
+        })
+        return cases
+    }
+
+    // MARK: - Plumbing
+
+    func runReference(_ c: Case) throws -> (output: [Float], shape: [Int]) {
+        let x = try XCTUnwrap(c.tensors["x"])
+        let g = GraphBuilder()
+        g.output(c.build(g, g.input("x", channels: x.shape[1], height: x.shape[2], width: x.shape[3])))
+        let graph = try g.build()
+        let n = x.shape[0]
+        let output = try ReferenceBackend().compile(graph, batchSize: n).run(x.scalars, batchSize: n)
+        return (output, [n] + graph.outputShape.dims)
+    }
+
+    /// Raw little-endian float32 files plus spec.json, the oracle's input format.
+    func write(_ c: Case, to folder: URL) throws {
+        var shapes: [String: [Int]] = [:]
+        for (name, tensor) in c.tensors {
+            shapes[name] = name == "x" && c.flattenForTorch ? [tensor.shape[0], tensor.shape.elementCount / tensor.shape[0]] : tensor.shape.dims
+            try tensor.scalars.withUnsafeBytes { try Data($0).write(to: folder.appendingPathComponent("\(name).bin")) }
+        }
+        let spec: [String: Any] = ["op": c.op, "inputs": shapes, "params": c.params]
+        try JSONSerialization.data(withJSONObject: spec).write(to: folder.appendingPathComponent("spec.json"))
+    }
+}
