@@ -105,21 +105,26 @@ public final class BatchScheduler: @unchecked Sendable {
     private func claim() -> (Int, UnsafeMutableBufferPointer<Float>)? {
         condition.lock()
         defer { condition.unlock() }
-        guard !stopped, nextItem < itemCount else { return nil }
-        let item = nextItem
-        let batch = item / batchSize
-        if batchBuffers[batch] == nil {
-            while freeBuffers.isEmpty && !stopped { condition.wait() }
-            guard !stopped else { return nil }
-            batchBuffers[batch] = freeBuffers.removeLast()
-            let count = min(batchSize, itemCount - batch * batchSize)
-            batchErrors[batch] = Array(repeating: nil, count: count)
-            batchRemaining[batch] = count
+        while true {
+            // Re-read everything after each wait: another worker may have claimed the item meanwhile.
+            guard !stopped, nextItem < itemCount else { return nil }
+            let item = nextItem
+            let batch = item / batchSize
+            if batchBuffers[batch] == nil {
+                guard let buffer = freeBuffers.popLast() else {
+                    condition.wait()
+                    continue
+                }
+                batchBuffers[batch] = buffer
+                let count = min(batchSize, itemCount - batch * batchSize)
+                batchErrors[batch] = Array(repeating: nil, count: count)
+                batchRemaining[batch] = count
+            }
+            guard let buffer = batchBuffers[batch] else { return nil }
+            nextItem += 1
+            let slot = item % batchSize
+            return (item, UnsafeMutableBufferPointer(rebasing: buffer[slot * elementCount..<(slot + 1) * elementCount]))
         }
-        nextItem += 1
-        guard let buffer = batchBuffers[batch] else { return nil }
-        let slot = item % batchSize
-        return (item, UnsafeMutableBufferPointer(rebasing: buffer[slot * elementCount..<(slot + 1) * elementCount]))
     }
 
     private func finish(_ item: Int, error: String?) {
