@@ -45,6 +45,10 @@ let package = Package(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
         ),
 
+        // MARK: - Output
+        .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd"), .linkedLibrary("snappy")]),
+        .target(name: "PredictionSinks", dependencies: ["TensorCore", "CCompression"]),
+
         // MARK: - Public API and CLI
         .target(
             name: "BatchVision",
@@ -68,5 +72,6 @@ let package = Package(
         .testTarget(name: "ImageTransformsTests", dependencies: ["ImageTransforms", "ImageDecoding", "TestSupport"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "TestSupport"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
+        .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
     ]
 )
