@@ -45,7 +45,8 @@ struct ColumnChunkWriter {
                 dataPageHeader: DataPageHeader(numValues: levelCount)))
         try file.append(header)
         try file.append(stored)
-        totals.add(headerSize: header.count, uncompressedSize: body.count, storedSize: stored.count, levels: page.levelCount)
+        totals.add(
+            headerSize: header.count, uncompressedSize: body.count, storedSize: stored.count, levels: page.levelCount)
         page.reset()
     }
 

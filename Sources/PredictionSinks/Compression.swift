@@ -64,7 +64,8 @@ enum Compression {
         }
         try checkZstd(size, call: "ZSTD_decompress")
         guard size == originalSize else {
-            throw SinkError.compressionFailed(call: "ZSTD_decompress", reason: "got \(size) bytes, expected \(originalSize)")
+            throw SinkError.compressionFailed(
+                call: "ZSTD_decompress", reason: "got \(size) bytes, expected \(originalSize)")
         }
         return output
     }
@@ -108,7 +109,8 @@ enum Compression {
         }
         try checkSnappy(status, call: "snappy_uncompress")
         guard size == originalSize else {
-            throw SinkError.compressionFailed(call: "snappy_uncompress", reason: "got \(size) bytes, expected \(originalSize)")
+            throw SinkError.compressionFailed(
+                call: "snappy_uncompress", reason: "got \(size) bytes, expected \(originalSize)")
         }
         return output
     }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// A file opened for writing, with a byte buffer and a running offset.
 ///
@@ -45,7 +46,9 @@ final class OutputFile {
     /// The corresponding C functions are `fsync` and `close`.
     func finish(sync: Bool) throws {
         try flush()
-        if sync, fsync(descriptor) != 0 { throw SinkError.writeFailed(path: path, reason: "fsync: \(Self.lastError())") }
+        if sync, fsync(descriptor) != 0 {
+            throw SinkError.writeFailed(path: path, reason: "fsync: \(Self.lastError())")
+        }
         let status = close(descriptor)
         descriptor = -1
         if status != 0 { throw SinkError.writeFailed(path: path, reason: "close: \(Self.lastError())") }

@@ -42,7 +42,8 @@ enum TextEncoding {
         out += Array((value.isFinite ? value.description : "null").utf8)
     }
 
-    private static func appendJSONArray<T>(_ values: [T], to out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+    private static func appendJSONArray<T>(_ values: [T], to out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void)
+    {
         out.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -71,8 +72,10 @@ enum TextEncoding {
         }
     }
 
-    /// RFC 4180: a field holding a comma, quote, CR or LF is quoted, with quotes doubled.
-    /// An empty string is quoted too, so that it differs from a null.
+    /// Appends a text field, quoted when RFC 4180 requires it.
+    ///
+    /// A field holding a comma, quote, CR or LF is quoted, with quotes doubled. An empty string is
+    /// quoted too, so that it differs from a null.
     static func appendCSVField(_ bytes: [UInt8], to out: inout [UInt8]) {
         let special: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\r"), UInt8(ascii: "\n")]
         if bytes.isEmpty || bytes.contains(where: special.contains) {

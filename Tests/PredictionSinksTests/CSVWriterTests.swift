@@ -7,7 +7,7 @@ import XCTest
 /// CSV files read back by pandas (as text and with type inference) and Python's csv module.
 final class CSVWriterTests: XCTestCase {
     private let readers = ["csv", "pandas", "pandas_text"]
-    private var folder: URL!
+    private var folder = URL(fileURLWithPath: NSTemporaryDirectory())
 
     override func setUpWithError() throws { folder = try TestData.temporaryDirectory("sinks-csv") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }

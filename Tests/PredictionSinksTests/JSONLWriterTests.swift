@@ -7,7 +7,7 @@ import XCTest
 /// JSON Lines files read back by Python's json module (strict) and pandas `read_json(lines=True)`.
 final class JSONLWriterTests: XCTestCase {
     private let readers = ["json", "pandas"]
-    private var folder: URL!
+    private var folder = URL(fileURLWithPath: NSTemporaryDirectory())
 
     override func setUpWithError() throws { folder = try TestData.temporaryDirectory("sinks-jsonl") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
@@ -32,7 +32,9 @@ final class JSONLWriterTests: XCTestCase {
                 path: "ü/\"q\"\\\n\u{1}.jpg", label: "tench, Tinca tinca", classIndex: 0, confidence: 0.1,
                 topKLabels: ["tench, Tinca tinca"], topKIndices: [0], topKProbs: [0.1]),
             .failure(path: "bad.jpg", error: "tab\there"),
-            PredictionRow(path: "x", confidence: .infinity, topKProbs: [.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0], logits: [1]),
+            PredictionRow(
+                path: "x", confidence: .infinity, topKProbs: [.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0],
+                logits: [1]),
         ]
         let text = try String(contentsOf: write(rows, SinkOptions(), name: "golden"), encoding: .utf8)
         let expected = [

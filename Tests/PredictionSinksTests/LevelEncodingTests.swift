@@ -32,7 +32,8 @@ final class LevelEncodingTests: XCTestCase {
 
     func testLengthPrefixIsFourBytesLittleEndian() {
         // one RLE run: header 600 as a varint (0xD8 0x04), value 3; three bytes in all
-        XCTAssertEqual(LevelEncoding.lengthPrefixed(Array(repeating: 3, count: 300), maxLevel: 3), [3, 0, 0, 0, 0xD8, 0x04, 0x03])
+        XCTAssertEqual(
+            LevelEncoding.lengthPrefixed(Array(repeating: 3, count: 300), maxLevel: 3), [3, 0, 0, 0, 0xD8, 0x04, 0x03])
     }
 
     func testRoundTripsManySequences() throws {
@@ -42,14 +43,15 @@ final class LevelEncodingTests: XCTestCase {
             return Int((state >> 33) % UInt64(bound))
         }
         for trial in 0..<300 {
-            let maxLevel = UInt8(1 + trial % 3)
+            let maxLevel = UInt8(1 + trial % 3)  // bit widths 1, 2, 2
             var levels: [UInt8] = []
             while levels.count < next(200) {
                 let value = UInt8(next(Int(maxLevel) + 1))
                 levels += Array(repeating: value, count: next(4) == 0 ? next(30) + 1 : 1)
             }
             let width = LevelEncoding.bitWidth(maxLevel: maxLevel)
-            let decoded = try Self.decode(LevelEncoding.hybrid(levels, bitWidth: width), bitWidth: width, count: levels.count)
+            let decoded = try Self.decode(
+                LevelEncoding.hybrid(levels, bitWidth: width), bitWidth: width, count: levels.count)
             XCTAssertEqual(decoded, levels, "trial \(trial)")
         }
     }
@@ -62,7 +64,7 @@ final class LevelEncodingTests: XCTestCase {
             var result = 0
             var shift = 0
             while true {
-                guard position < bytes.count else { throw Oracle.truncated }
+                guard position < bytes.count else { throw DecodeError.truncated }
                 let byte = bytes[position]
                 position += 1
                 result |= Int(byte & 0x7F) << shift
@@ -73,24 +75,24 @@ final class LevelEncodingTests: XCTestCase {
         while values.count < count {
             let header = try varint()
             if header & 1 == 0 {
-                guard position < bytes.count else { throw Oracle.truncated }
+                guard position < bytes.count else { throw DecodeError.truncated }
                 values += Array(repeating: bytes[position], count: header >> 1)
                 position += 1
             } else {
                 let total = (header >> 1) * 8
-                guard position + total * bitWidth / 8 <= bytes.count else { throw Oracle.truncated }
+                guard position + total * bitWidth / 8 <= bytes.count else { throw DecodeError.truncated }
+                // widths 1 and 2 divide 8, so no value straddles two bytes
                 for index in 0..<total {
                     let bit = index * bitWidth
-                    let word = Int(bytes[position + bit / 8]) | (bit / 8 + 1 < total * bitWidth / 8 ? Int(bytes[position + bit / 8 + 1]) << 8 : 0)
-                    values.append(UInt8((word >> (bit % 8)) & ((1 << bitWidth) - 1)))
+                    values.append((bytes[position + bit / 8] >> (bit % 8)) & UInt8((1 << bitWidth) - 1))
                 }
                 position += total * bitWidth / 8
             }
         }
-        guard position == bytes.count else { throw Oracle.trailing }
-        guard values.count < count + 8 else { throw Oracle.trailing }
+        guard position == bytes.count else { throw DecodeError.trailing }
+        guard values.count < count + 8 else { throw DecodeError.trailing }
         return Array(values.prefix(count))
     }
 
-    private enum Oracle: Error { case truncated, trailing }
+    private enum DecodeError: Error { case truncated, trailing }
 }

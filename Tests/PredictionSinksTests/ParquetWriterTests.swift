@@ -11,7 +11,7 @@ final class ParquetWriterTests: XCTestCase {
         ("model", "resnet152"), ("weights_sha256", String(repeating: "ab", count: 32)),
         ("preprocessing", "resize 256, center crop 224, ImageNet mean/std"), ("version", "0.1.0 ✓"),
     ]
-    private var folder: URL!
+    private var folder = URL(fileURLWithPath: NSTemporaryDirectory())
 
     override func setUpWithError() throws { folder = try TestData.temporaryDirectory("sinks-parquet") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
@@ -105,7 +105,9 @@ final class ParquetWriterTests: XCTestCase {
         XCTAssertEqual(facts["row_group_rows"] as? [Int], rowGroupRows, file: file, line: line)
         XCTAssertEqual(facts["created_by"] as? String, "batchvision version 0.1.0", file: file, line: line)
         let pairs = options.metadata.map { [$0.0, $0.1] }
-        XCTAssertEqual(facts["key_value"] as? [String: String], Dictionary(uniqueKeysWithValues: options.metadata), file: file, line: line)
+        XCTAssertEqual(
+            facts["key_value"] as? [String: String], Dictionary(uniqueKeysWithValues: options.metadata), file: file,
+            line: line)
         XCTAssertEqual(facts["key_value_in_order"] as? [[String]], pairs, file: file, line: line)
         XCTAssertEqual(facts["arrow_schema"] as? [String: String], expectedArrowSchema(options), file: file, line: line)
         XCTAssertEqual(facts["chunks_tile_file"] as? Bool, true, "chunk offsets and sizes", file: file, line: line)
@@ -125,7 +127,9 @@ final class ParquetWriterTests: XCTestCase {
 
     private func assertLeaves(_ leaves: [[String: Any]], options: SinkOptions, file: StaticString, line: UInt) {
         let columns = PredictionSchema.columns(includeLogits: options.includeLogits)
-        XCTAssertEqual(leaves.map { $0["path"] as? String }, columns.map { $0.pathInSchema.joined(separator: ".") }, file: file, line: line)
+        XCTAssertEqual(
+            leaves.map { $0["path"] as? String }, columns.map { $0.pathInSchema.joined(separator: ".") }, file: file,
+            line: line)
         for (leaf, column) in zip(leaves, columns) {
             let (definition, repetition): (Int, Int) =
                 switch column.shape {
@@ -135,8 +139,12 @@ final class ParquetWriterTests: XCTestCase {
                 }
             XCTAssertEqual(leaf["max_definition_level"] as? Int, definition, column.name, file: file, line: line)
             XCTAssertEqual(leaf["max_repetition_level"] as? Int, repetition, column.name, file: file, line: line)
-            XCTAssertEqual(leaf["logical_type"] as? String, column.isString ? "String" : "None", column.name, file: file, line: line)
-            XCTAssertEqual(leaf["converted_type"] as? String, column.isString ? "UTF8" : "NONE", column.name, file: file, line: line)
+            XCTAssertEqual(
+                leaf["logical_type"] as? String, column.isString ? "String" : "None", column.name, file: file,
+                line: line)
+            XCTAssertEqual(
+                leaf["converted_type"] as? String, column.isString ? "UTF8" : "NONE", column.name, file: file,
+                line: line)
         }
     }
 
@@ -154,7 +162,9 @@ final class ParquetWriterTests: XCTestCase {
         for (chunk, (group, column)) in zip(chunks, groups.flatMap { g in columns.map { (g, $0) } }) {
             XCTAssertEqual(chunk["compression"] as? String, codec, file: file, line: line)
             XCTAssertEqual(Set(chunk["encodings"] as? [String] ?? []), ["PLAIN", "RLE"], file: file, line: line)
-            XCTAssertEqual(chunk["num_values"] as? Int, group.map { levelCount($0, column) }.reduce(0, +), column.name, file: file, line: line)
+            XCTAssertEqual(
+                chunk["num_values"] as? Int, group.map { levelCount($0, column) }.reduce(0, +), column.name, file: file,
+                line: line)
         }
     }
 

@@ -6,7 +6,7 @@ import XCTest
 
 /// Format choice, option checks and the open → append → finish contract shared by all sinks.
 final class SinkLifecycleTests: XCTestCase {
-    private var folder: URL!
+    private var folder = URL(fileURLWithPath: NSTemporaryDirectory())
 
     override func setUpWithError() throws { folder = try TestData.temporaryDirectory("sinks-lifecycle") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }

@@ -42,7 +42,8 @@ final class ThriftCompactEncoderTests: XCTestCase {
             $0.field(40, i64: 3)  // delta 23: long form, type 6, zigzag(40) = 80
             $0.field(4, string: "é")  // backwards: long form, type 8, zigzag(4) = 8, length 2
         }
-        XCTAssertEqual(bytes, [0x15, 0x02, 0x15, 0x01, 0xF5, 0x00, 0x06, 0x50, 0x06, 0x08, 0x08, 0x02, 0xC3, 0xA9, 0x00])
+        XCTAssertEqual(
+            bytes, [0x15, 0x02, 0x15, 0x01, 0xF5, 0x00, 0x06, 0x50, 0x06, 0x08, 0x08, 0x02, 0xC3, 0xA9, 0x00])
     }
 
     func testAbsentOptionalFieldsAreSkippedAndDoNotMoveTheDelta() {
@@ -54,7 +55,10 @@ final class ThriftCompactEncoderTests: XCTestCase {
     }
 
     func testBooleansLiveInTheFieldHeader() {
-        XCTAssertEqual(encode { $0.field(1, bool: true); $0.field(2, bool: false) }, [0x11, 0x12, 0x00])
+        XCTAssertEqual(
+            encode {
+                $0.field(1, bool: true); $0.field(2, bool: false)
+            }, [0x11, 0x12, 0x00])
     }
 
     func testNestedStructRestartsFieldIdsAndRestoresTheOuterCount() {
@@ -77,10 +81,12 @@ final class ThriftCompactEncoderTests: XCTestCase {
 
     func testStructListElementsEachEndWithStop() {
         let element = Fields { $0.field(1, i16: -3) }
-        XCTAssertEqual(encode { $0.field(2, structs: [element, element]) }, [0x29, 0x2C, 0x14, 0x05, 0x00, 0x14, 0x05, 0x00, 0x00])
+        XCTAssertEqual(
+            encode { $0.field(2, structs: [element, element]) }, [0x29, 0x2C, 0x14, 0x05, 0x00, 0x14, 0x05, 0x00, 0x00])
     }
 
     func testKeyValueMatchesTheParquetFieldIds() {
-        XCTAssertEqual(ThriftCompactEncoder.encode(KeyValue(key: "k", value: "v")), [0x18, 0x01, 0x6B, 0x18, 0x01, 0x76, 0x00])
+        XCTAssertEqual(
+            ThriftCompactEncoder.encode(KeyValue(key: "k", value: "v")), [0x18, 0x01, 0x6B, 0x18, 0x01, 0x76, 0x00])
     }
 }
