@@ -51,6 +51,10 @@ let package = Package(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
         ),
 
+        // MARK: - Output
+        .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd"), .linkedLibrary("snappy")]),
+        .target(name: "PredictionSinks", dependencies: ["TensorCore", "CCompression"]),
+
         // MARK: - Streaming: bounded batch buffers between decode workers and the model
         .target(name: "BatchPipeline"),
 
@@ -83,5 +87,6 @@ let package = Package(
         ),
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
+        .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
     ]
 )
