@@ -14,8 +14,11 @@ int bv_jpeg_read_header(const uint8_t *data, size_t size, bv_jpeg_header *header
         snprintf(err, BV_ERROR_LENGTH, "tjInitDecompress: %s", tjGetErrorStr2(NULL));
         return BV_ERROR;
     }
+    header->width = header->height = 0;
     int status = tjDecompressHeader3(handle, data, (unsigned long)size, &header->width, &header->height,
                                      &header->subsampling, &header->colorspace);
+    // A warning (say, junk bytes before a marker) still gives a usable header, as in Pillow.
+    if (status != 0 && tjGetErrorCode(handle) == TJERR_WARNING && header->width > 0 && header->height > 0) status = 0;
     if (status != 0) copy_error(handle, "tjDecompressHeader3", err);
     tjDestroy(handle);
     return status == 0 ? BV_OK : BV_ERROR;
@@ -30,7 +33,8 @@ int bv_jpeg_decode(const uint8_t *data, size_t size, int scale_denom, int channe
     }
     int width = 0, height = 0, subsampling = 0, colorspace = 0;
     int result = BV_OK;
-    if (tjDecompressHeader3(handle, data, (unsigned long)size, &width, &height, &subsampling, &colorspace) != 0) {
+    if (tjDecompressHeader3(handle, data, (unsigned long)size, &width, &height, &subsampling, &colorspace) != 0 &&
+        !(tjGetErrorCode(handle) == TJERR_WARNING && width > 0 && height > 0)) {
         copy_error(handle, "tjDecompressHeader3", err);
         result = BV_ERROR;
     } else if (TJSCALED(width, ((tjscalingfactor){1, scale_denom})) != out_width ||

@@ -12,6 +12,8 @@ struct JPEGStructure {
     var layers = 0
     /// The first APP1 segment starting `Exif\0` (Pillow keeps the first), from its `Exif` on.
     var exif: UnsafeRawBufferPointer?
+    /// Whether Pillow has a DPI value (from JFIF, or its one attempt to read it from EXIF).
+    private var dpiKnown = false
 
     /// Pillow's mode name for the layer count.
     var mode: String { layers == 1 ? "L" : layers == 4 ? "CMYK" : "RGB" }
@@ -53,8 +55,8 @@ struct JPEGStructure {
             case 0xC0...0xC3, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF, 0xDE:
                 try readSOF(body)
                 sawSOF = true
-            case 0xE1 where exif == nil && body.matches("Exif\0", at: 0):
-                exif = body
+            case 0xE0...0xEF:
+                try readAPP(marker, body)
             case 0xDA:
                 guard sawSOF, width > 0, height > 0 else {
                     throw .corrupt(.jpeg, reason: "no frame header (SOF) before the first scan")
@@ -75,6 +77,31 @@ struct JPEGStructure {
         guard bits == 8 else { throw .corrupt(.jpeg, reason: "cannot handle \(bits)-bit layers") }
         guard [1, 3, 4].contains(layers) else { throw .corrupt(.jpeg, reason: "cannot handle \(layers)-layer images") }
         (width, height, self.layers) = (Int(w), Int(h), Int(layers))
+    }
+
+    /// APPn segments: JFIF density, the first EXIF block, and the header reads Pillow makes.
+    private mutating func readAPP(_ marker: UInt8, _ body: UnsafeRawBufferPointer) throws(ImageDecodingError) {
+        // Pillow reads a 16-bit version from JFIF and Adobe segments without a length check.
+        if (marker == 0xE0 && body.matches("JFIF", at: 0)) || (marker == 0xEE && body.matches("Adobe", at: 0)) {
+            guard body.count >= 7 else { throw .corrupt(.jpeg, reason: "APP\(marker & 15) segment too short") }
+        }
+        if marker == 0xE0, body.matches("JFIF", at: 0), body.count >= 12, body[7] == 1 { dpiKnown = true }
+        if marker == 0xE1, exif == nil, body.matches("Exif\0", at: 0) { exif = body }
+        // After each APP segment Pillow tries once to take the DPI from EXIF. A TIFF header cut
+        // short raises an error it does not catch there, and the file fails to open.
+        if !dpiKnown, let exif {
+            dpiKnown = true
+            if Self.hasBrokenTIFFHeader(exif) { throw .corrupt(.jpeg, reason: "EXIF block too short for its TIFF header") }
+        }
+    }
+
+    /// Whether Pillow's `Exif.load` fails with `struct.error` on this APP1 body: a TIFF
+    /// signature followed by fewer than 8 header bytes, or a BigTIFF one (it reads only 8).
+    private static func hasBrokenTIFFHeader(_ body: UnsafeRawBufferPointer) -> Bool {
+        guard body.matches("Exif\0\0", at: 0), let tiff = body.slice(6, body.count - 6) else { return false }
+        let classic = ["MM\0*", "II*\0", "MM*\0", "II\0*"].contains { tiff.matches($0, at: 0) }
+        let big = tiff.matches("MM\0+", at: 0) || tiff.matches("II+\0", at: 0)
+        return big || (classic && tiff.count < 8)
     }
 
     /// Pillow skips non-FF bytes between segments one at a time; returns the next FF's offset.

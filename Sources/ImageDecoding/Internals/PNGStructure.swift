@@ -168,12 +168,15 @@ struct PNGStructure {
     private mutating func checkFrameData(_ body: UnsafeRawBufferPointer?) throws(ImageDecodingError) {
         guard let body else { throw .truncated(.png) }
         guard let seq = body.uint32(at: 0) else { throw .corrupt(.png, reason: "APNG contains truncated fdAT chunk") }
+        // Pillow: an fdAT before any fcTL is always out of sequence.
+        guard sequence != nil else { throw .corrupt(.png, reason: "APNG contains frame sequence errors") }
         try advanceSequence(to: Int(seq))
     }
 
+    /// Sequence numbers start at 0 and go up by one, across fcTL and fdAT chunks.
     private mutating func advanceSequence(to seq: Int) throws(ImageDecodingError) {
         let expected = sequence.map { $0 + 1 } ?? 0
-        guard seq == expected, sequence != nil || seq == 0 else {
+        guard seq == expected else {
             throw .corrupt(.png, reason: "APNG contains frame sequence errors")
         }
         sequence = seq
