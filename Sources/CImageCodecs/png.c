@@ -10,11 +10,19 @@ typedef struct {
     size_t size;
     size_t offset;
     char *err;
+    int pad; // supply zeros past the end instead of failing (see bv_png_decode)
 } png_source;
 
 static void read_from_memory(png_structp png, png_bytep out, size_t length) {
     png_source *source = png_get_io_ptr(png);
-    if (length > source->size - source->offset) png_error(png, "file is truncated");
+    size_t available = source->size - source->offset;
+    if (length > available) {
+        if (!source->pad) png_error(png, "file is truncated");
+        memcpy(out, source->data + source->offset, available);
+        memset(out + available, 0, length - available);
+        source->offset = source->size;
+        return;
+    }
     memcpy(out, source->data + source->offset, length);
     source->offset += length;
 }
@@ -75,7 +83,7 @@ static void fill_header(png_structp png, png_infop info, bv_png_header *header) 
 }
 
 int bv_png_read_header(const uint8_t *data, size_t size, bv_png_header *header, char *err) {
-    png_source source = {data, size, 0, err};
+    png_source source = {data, size, 0, err, 0};
     png_structp png;
     png_infop info;
     if (open_png(&source, &png, &info) != BV_OK) return BV_ERROR;
@@ -89,8 +97,8 @@ int bv_png_read_header(const uint8_t *data, size_t size, bv_png_header *header, 
     return BV_OK;
 }
 
-int bv_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, char *err) {
-    png_source source = {data, size, 0, err};
+int bv_png_decode(const uint8_t *data, size_t size, int pad_truncated, uint8_t *out, size_t out_size, char *err) {
+    png_source source = {data, size, 0, err, pad_truncated};
     png_structp png;
     png_infop info;
     if (open_png(&source, &png, &info) != BV_OK) return BV_ERROR;
@@ -100,6 +108,11 @@ int bv_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_siz
         png_free(png, rows);
         png_destroy_read_struct(&png, &info, NULL);
         return BV_ERROR;
+    }
+    if (pad_truncated) {
+        // The zeros that stand in for a missing zlib trailer must not fail its checksum.
+        png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+        png_set_benign_errors(png, 1);
     }
     png_read_info(png, info);
     png_set_interlace_handling(png);

@@ -2,7 +2,7 @@
 #include "CImageCodecs.h"
 #include <zlib.h>
 
-int bv_zlib_inflates_beyond(const uint8_t *data, size_t size, size_t limit) {
+int64_t bv_zlib_inflated_size(const uint8_t *data, size_t size, size_t limit) {
     z_stream stream = {0};
     if (inflateInit(&stream) != Z_OK) return -1;
     unsigned char sink[16384];
@@ -10,17 +10,17 @@ int bv_zlib_inflates_beyond(const uint8_t *data, size_t size, size_t limit) {
     int status = Z_OK;
     stream.next_in = (Bytef *)data;
     stream.avail_in = (uInt)(size > 0xffffffffu ? 0xffffffffu : size);
-    while (status == Z_OK) {
+    while (status == Z_OK && total < limit) {
+        size_t want = limit - total < sizeof sink ? limit - total : sizeof sink;
         stream.next_out = sink;
-        stream.avail_out = sizeof sink;
+        stream.avail_out = (uInt)want;
         status = inflate(&stream, Z_NO_FLUSH);
-        total += sizeof sink - stream.avail_out;
-        if (total > limit) break;
-        if (status == Z_BUF_ERROR && stream.avail_in == 0) break;
+        total += want - stream.avail_out;
+        if (status == Z_BUF_ERROR && stream.avail_in == 0) break; // input ran out: count stands
     }
     inflateEnd(&stream);
-    if (total > limit) return 1;
-    return (status == Z_STREAM_END || status == Z_BUF_ERROR) ? 0 : -1;
+    if (total >= limit) return (int64_t)limit;
+    return (status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR) ? (int64_t)total : -1;
 }
 
 uint32_t bv_crc32(const uint8_t *data, size_t size) {

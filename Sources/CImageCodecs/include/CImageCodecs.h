@@ -54,8 +54,11 @@ int bv_png_read_header(const uint8_t *data, size_t size, bv_png_header *header, 
 
 /// Decodes the PNG's image data into `out` as stored rows (packed samples, 16-bit big-endian),
 /// de-interlaced: header->row_bytes * height bytes. No colour transformation. IDAT CRCs are not
-/// checked (Pillow does not check them). Returns BV_OK or BV_ERROR.
-int bv_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, char *err);
+/// checked (Pillow does not check them). With `pad_truncated`, reads past the end of `data` get
+/// zeros instead of an error: for a file cut short after its last row's data, which Pillow
+/// accepts (the caller has checked that the available data holds every row). Returns BV_OK or
+/// BV_ERROR.
+int bv_png_decode(const uint8_t *data, size_t size, int pad_truncated, uint8_t *out, size_t out_size, char *err);
 
 // MARK: - WebP (libwebp, libwebpdemux)
 
@@ -77,9 +80,9 @@ int bv_webp_decode_first_frame(const uint8_t *data, size_t size, uint8_t *out, i
 
 // MARK: - zlib
 
-/// Whether the zlib stream inflates to more than `limit` bytes (1), not (0), or is broken (-1).
-/// Used to mimic Pillow's limit on compressed PNG text chunks.
-int bv_zlib_inflates_beyond(const uint8_t *data, size_t size, size_t limit);
+/// How many bytes the zlib stream inflates to, counting at most `limit`; input that ends early
+/// just stops the count. -1 when the stream is broken before `limit` bytes come out.
+int64_t bv_zlib_inflated_size(const uint8_t *data, size_t size, size_t limit);
 
 /// CRC-32 (the PNG chunk checksum) of `size` bytes.
 uint32_t bv_crc32(const uint8_t *data, size_t size);

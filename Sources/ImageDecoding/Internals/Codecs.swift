@@ -68,9 +68,15 @@ enum Codecs {
     /// Decodes a PNG's rows as stored (packed, 16-bit big-endian), de-interlaced, into `out`.
     ///
     /// The corresponding C function is `png_read_image`.
-    static func pngDecode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(ImageDecodingError) {
+    /// With `padTruncated`, reads past the end of `bytes` see zeros (for a file cut after its
+    /// last row's data, which the caller has checked).
+    static func pngDecode(
+        _ bytes: UnsafeRawBufferPointer, padTruncated: Bool, into out: UnsafeMutableRawBufferPointer
+    ) throws(ImageDecodingError) {
         let result = call { err in
-            bv_png_decode(bytes.bindMemory(), bytes.count, out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count, err)
+            bv_png_decode(
+                bytes.bindMemory(), bytes.count, padTruncated ? 1 : 0, out.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                out.count, err)
         }
         guard result.status == BV_OK else { throw pngError(result.message) }
     }
@@ -109,15 +115,13 @@ enum Codecs {
 
     // MARK: - zlib
 
-    /// Whether a zlib stream inflates to more than `limit` bytes; nil when the stream is broken.
+    /// How many bytes a zlib stream inflates to, counting at most `limit`; nil when it is broken
+    /// before that. A stream cut short just stops the count.
     ///
     /// The corresponding C function is `inflate`.
-    static func zlibInflatesBeyond(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Bool? {
-        switch bv_zlib_inflates_beyond(bytes.bindMemory(), bytes.count, limit) {
-        case 1: true
-        case 0: false
-        default: nil
-        }
+    static func zlibInflatedSize(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Int? {
+        let size = bv_zlib_inflated_size(bytes.bindMemory(), bytes.count, limit)
+        return size < 0 ? nil : Int(size)
     }
 
     /// The CRC-32 of `bytes`, as PNG chunk checksums use.

@@ -24,7 +24,7 @@ enum PNGDecoding {
             throw .corrupt(.png, reason: "libpng and the chunk walk disagree on the header")
         }
         let rows = try [UInt8].filled(count: header.row_bytes * height) { out throws(ImageDecodingError) in
-            try Codecs.pngDecode(bytes, into: UnsafeMutableRawBufferPointer(out))
+            try Codecs.pngDecode(bytes, padTruncated: structure.isCutAfterRows, into: UnsafeMutableRawBufferPointer(out))
         }
         let converter = PNGPixels(
             width: width, height: height, bitDepth: Int(header.bit_depth), colorType: Int(header.color_type),

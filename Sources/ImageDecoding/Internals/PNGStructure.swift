@@ -14,6 +14,12 @@ struct PNGStructure {
     var mode = ""
     /// The last eXIf chunk's body (Pillow keeps the last one it reads).
     var exif: UnsafeRawBufferPointer?
+    /// The file is cut short after the data of its last row, which Pillow accepts (libpng,
+    /// reading on to the end of the zlib stream, would not).
+    var isCutAfterRows = false
+    private var bitDepth = 0
+    private var colorType = 0
+    private var interlaced = false
 
     /// Pillow's `_MODES`: (bit depth, colour type) to mode.
     private static let modes: [UInt16: String] = [
@@ -63,13 +69,25 @@ struct PNGStructure {
         }
         guard !mode.isEmpty, width > 0, height > 0 else { throw .corrupt(.png, reason: "no usable IHDR chunk") }
         guard first.type != "IEND" else { throw .corrupt(.png, reason: "no image data (IDAT)") }
-        if first.type == "fdAT" { try checkFrameData(first.body) }
+        if first.type == "fdAT" { throw .corrupt(.png, reason: "APNG without a default image (IDAT) is not supported") }
         // step 2: the image data runs on through IDAT/fdAT chunks; their CRCs are not checked
         let defaultImage = frameCount != nil && !sawFrameControl && first.type == "IDAT"
         let animated = (frameCount ?? 1) + (defaultImage ? 1 : 0) > 1
-        pos = first.end + 4
-        while let chunk = Self.chunk(bytes, at: pos), chunk.type == first.type, chunk.body != nil {
-            pos = chunk.end + 4
+        var imageData: [UnsafeRawBufferPointer] = []
+        var chunk: Chunk? = first
+        while let current = chunk, current.type == first.type {
+            guard let body = current.body else {
+                imageData.append(bytes.slice(pos + 8, max(0, bytes.count - pos - 8)) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+                try checkCut(imageData, lastIsPartial: true)
+                return
+            }
+            imageData.append(body)
+            pos = current.end + 4
+            chunk = Self.chunk(bytes, at: pos)
+        }
+        if chunk == nil && bytes.count < pos + 8 {
+            try checkCut(imageData, lastIsPartial: false)
+            return
         }
         // step 3: chunks after the image data, up to IEND (or the next frame of an animation)
         while let chunk = Self.chunk(bytes, at: pos), chunk.type != "IEND" {
@@ -84,6 +102,46 @@ struct PNGStructure {
         }
     }
 
+    // MARK: - Files cut short in the image data
+
+    /// Decides a file that ends inside (or just after) its image data chunks, as Pillow does.
+    ///
+    /// Pillow's decoder stops as soon as every row is decoded; it then reads on from the end of
+    /// the chunk where that happened. So the file is good when the rows complete in the last,
+    /// partial chunk (or the chunks end cleanly at the end of the file), and truncated when the
+    /// rows never complete or a cut-short chunk follows the one where they did.
+    private mutating func checkCut(_ parts: [UnsafeRawBufferPointer], lastIsPartial: Bool) throws(ImageDecodingError) {
+        let needed = filteredSize()
+        var data: [UInt8] = []
+        for (k, part) in parts.enumerated() {
+            data += part
+            let inflated = data.withUnsafeBytes { Codecs.zlibInflatedSize($0, limit: needed) }
+            guard inflated == needed else { continue }
+            // Rows complete in chunk k; any later chunk in the run must be whole.
+            guard !lastIsPartial || k == parts.count - 1 else { throw .truncated(.png) }
+            isCutAfterRows = true
+            return
+        }
+        throw .truncated(.png)
+    }
+
+    /// Bytes of filtered image data (a filter byte a row), over every Adam7 pass when interlaced.
+    private func filteredSize() -> Int {
+        let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colorType] ?? 1
+        let bitsPerPixel = bitDepth * channels
+        let passes: [(x: Int, y: Int, dx: Int, dy: Int)] =
+            interlaced
+            ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+            : [(0, 0, 1, 1)]
+        var needed = 0
+        for pass in passes where width > pass.x && height > pass.y {
+            let columns = (width - pass.x + pass.dx - 1) / pass.dx
+            let rows = (height - pass.y + pass.dy - 1) / pass.dy
+            needed += rows * (1 + (columns * bitsPerPixel + 7) / 8)
+        }
+        return needed
+    }
+
     // MARK: - Chunk handlers
 
     /// Pillow's `chunk_*` handlers, for the checks and facts that matter to decoding.
@@ -95,7 +153,11 @@ struct PNGStructure {
             }
             (width, height) = (Int(w), Int(h))
             mode = Self.modes[UInt16(body[8]) << 8 | UInt16(body[9])] ?? ""
+            (bitDepth, colorType, interlaced) = (Int(body[8]), Int(body[9]), body[12] != 0)
             guard body[11] == 0 else { throw .corrupt(.png, reason: "unknown filter category") }
+        case "PLTE" where mode == "P":
+            // Pillow's putpalette refuses more than 256 entries.
+            guard body.count <= 768 else { throw .corrupt(.png, reason: "invalid palette size") }
         case "iCCP":
             try checkCompressed(body, keyword: true, method: body.firstIndex(of: 0).map { $0 + 1 }, strictMethod: true)
         case "zTXt":
@@ -125,7 +187,7 @@ struct PNGStructure {
         let compression = body.uint8(at: methodOffset) ?? 0
         guard compression == 0 else { throw .corrupt(.png, reason: "unknown compression method \(compression)") }
         guard let data = body.slice(methodOffset + 1, max(0, body.count - methodOffset - 1)) else { return }
-        if Codecs.zlibInflatesBeyond(data, limit: Self.maxTextChunk) == true {
+        if (Codecs.zlibInflatedSize(data, limit: Self.maxTextChunk + 1) ?? 0) > Self.maxTextChunk {
             throw .corrupt(.png, reason: "decompressed text or ICC data too large")
         }
     }
@@ -142,7 +204,7 @@ struct PNGStructure {
             pos = next + 1
         }
         guard let data = body.slice(pos, body.count - pos) else { return }
-        if Codecs.zlibInflatesBeyond(data, limit: Self.maxTextChunk) == true {
+        if (Codecs.zlibInflatedSize(data, limit: Self.maxTextChunk + 1) ?? 0) > Self.maxTextChunk {
             throw .corrupt(.png, reason: "decompressed text too large")
         }
     }
