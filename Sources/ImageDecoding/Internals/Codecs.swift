@@ -55,14 +55,29 @@ enum Codecs {
 
     // MARK: - PNG
 
+    /// A PNG's IHDR facts and PLTE, as libpng reads them.
+    struct PNGHeader {
+        let width: Int
+        let height: Int
+        let bitDepth: Int
+        let colorType: Int
+        /// Bytes of one stored (packed) row.
+        let rowBytes: Int
+        /// PLTE entries, 3 bytes each.
+        let palette: [UInt8]
+    }
+
     /// Reads a PNG's IHDR and PLTE.
     ///
     /// The corresponding C function is `png_read_info`.
-    static func pngHeader(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> bv_png_header {
+    static func pngHeader(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> PNGHeader {
         var header = bv_png_header()
         let result = call { err in bv_png_read_header(bytes.bindMemory(), bytes.count, &header, err) }
         guard result.status == BV_OK else { throw pngError(result.message) }
-        return header
+        let palette = withUnsafeBytes(of: header.palette) { Array($0.prefix(Int(header.palette_count) * 3)) }
+        return PNGHeader(
+            width: Int(header.width), height: Int(header.height), bitDepth: Int(header.bit_depth),
+            colorType: Int(header.color_type), rowBytes: header.row_bytes, palette: palette)
     }
 
     /// Decodes a PNG's rows as stored (packed, 16-bit big-endian), de-interlaced, into `out`.

@@ -1,4 +1,3 @@
-import CImageCodecs
 import TensorCore
 
 // MARK: - PNG: libpng for the pixels, Pillow's walk for acceptance
@@ -19,16 +18,16 @@ enum PNGDecoding {
         try checkDeclaredSize(bytes, options: options)
         let structure = try PNGStructure(bytes)
         let header = try Codecs.pngHeader(bytes)
-        let (width, height) = (Int(header.width), Int(header.height))
-        guard width == structure.width, height == structure.height, header.row_bytes > 0 else {
+        let (width, height) = (header.width, header.height)
+        guard width == structure.width, height == structure.height, header.rowBytes > 0 else {
             throw .corrupt(.png, reason: "libpng and the chunk walk disagree on the header")
         }
-        let rows = try [UInt8].filled(count: header.row_bytes * height) { out throws(ImageDecodingError) in
+        let rows = try [UInt8].filled(count: header.rowBytes * height) { out throws(ImageDecodingError) in
             try Codecs.pngDecode(bytes, padTruncated: structure.isCutAfterRows, into: UnsafeMutableRawBufferPointer(out))
         }
         let converter = PNGPixels(
-            width: width, height: height, bitDepth: Int(header.bit_depth), colorType: Int(header.color_type),
-            rowBytes: header.row_bytes, palette: palette(header))
+            width: width, height: height, bitDepth: header.bitDepth, colorType: header.colorType,
+            rowBytes: header.rowBytes, palette: palette(header.palette))
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         rows.withUnsafeBytes { rowBytes in
             pixels.withUnsafeMutableBufferPointer { converter.convert(rowBytes, into: $0) }
@@ -43,11 +42,9 @@ enum PNGDecoding {
     }
 
     /// 256 RGB entries: the PLTE, then Pillow's gray ramp for indices past its end.
-    private static func palette(_ header: bv_png_header) -> [UInt8] {
+    private static func palette(_ plte: [UInt8]) -> [UInt8] {
         var table = (0..<256).flatMap { [UInt8($0), UInt8($0), UInt8($0)] }
-        withUnsafeBytes(of: header.palette) { plte in
-            for i in 0..<(Int(header.palette_count) * 3) { table[i] = plte[i] }
-        }
+        table.replaceSubrange(0..<min(plte.count, table.count), with: plte.prefix(table.count))
         return table
     }
 }

@@ -159,10 +159,9 @@ struct PNGStructure {
             // Pillow's putpalette refuses more than 256 entries.
             guard body.count <= 768 else { throw .corrupt(.png, reason: "invalid palette size") }
         case "iCCP":
-            try checkCompressed(body, keyword: true, method: body.firstIndex(of: 0).map { $0 + 1 }, strictMethod: true)
+            try checkCompressed(body)
         case "zTXt":
-            let nul = body.firstIndex(of: 0)
-            try checkCompressed(body, keyword: true, method: nul.map { $0 + 1 }, strictMethod: true)
+            try checkCompressed(body)
         case "iTXt":
             try checkInternationalText(body)
         case "acTL":
@@ -182,8 +181,8 @@ struct PNGStructure {
     }
 
     /// zTXt and iCCP: keyword NUL method data; method must be 0, data must not inflate past 1 MiB.
-    private func checkCompressed(_ body: UnsafeRawBufferPointer, keyword: Bool, method: Int?, strictMethod: Bool) throws(ImageDecodingError) {
-        let methodOffset = method ?? body.count
+    private func checkCompressed(_ body: UnsafeRawBufferPointer) throws(ImageDecodingError) {
+        let methodOffset = body.firstIndex(of: 0).map { $0 + 1 } ?? body.count
         let compression = body.uint8(at: methodOffset) ?? 0
         guard compression == 0 else { throw .corrupt(.png, reason: "unknown compression method \(compression)") }
         guard let data = body.slice(methodOffset + 1, max(0, body.count - methodOffset - 1)) else { return }
