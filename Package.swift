@@ -28,7 +28,7 @@ let package = Package(
             cSettings: kernelFlags,
             linkerSettings: [
                 .linkedLibrary("turbojpeg"), .linkedLibrary("png16"),
-                .linkedLibrary("webp"), .linkedLibrary("webpdemux"),
+                .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"),
             ]
         ),
         .target(name: "ImageDecoding", dependencies: ["TensorCore", "CImageCodecs"]),
@@ -77,7 +77,10 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "ImageDecodingTests", dependencies: ["ImageDecoding", "TestSupport"]),
+        .testTarget(
+            name: "ImageDecodingTests",
+            dependencies: ["ImageDecoding", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "ImageTransformsTests", dependencies: ["ImageTransforms", "ImageDecoding", "TestSupport"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "TestSupport"]),
         .testTarget(name: "InferenceGraphTests", dependencies: ["InferenceGraph", "ReferenceBackend", "TestSupport"]),

@@ -1,2 +1,88 @@
+// CImageCodecs: thin C shims over libjpeg-turbo (TurboJPEG), libpng and libwebp.
+//
+// Only what must be C lives here: libpng reports errors by longjmp, which Swift cannot catch,
+// and the codec libraries' structs and macros are awkward from Swift. Every function returns a
+// status (BV_OK, BV_WARNING, BV_ERROR) and, on failure, writes a one-line message into `err`.
+// Pixel conversion to Pillow's RGB happens in Swift (ImageDecoding), not here.
 #pragma once
-int bv_codecs_placeholder(void);
+#include <stddef.h>
+#include <stdint.h>
+
+#define BV_OK 0
+#define BV_WARNING 1
+#define BV_ERROR (-1)
+#define BV_ERROR_LENGTH 200
+
+// MARK: - JPEG (TurboJPEG)
+
+/// Header facts of a JPEG: stored size, TurboJPEG subsampling (TJSAMP_*) and colorspace (TJCS_*).
+typedef struct {
+    int width;
+    int height;
+    int subsampling;
+    int colorspace;
+} bv_jpeg_header;
+
+/// Reads the JPEG header. Returns BV_OK or BV_ERROR.
+int bv_jpeg_read_header(const uint8_t *data, size_t size, bv_jpeg_header *header, char *err);
+
+/// Decodes a JPEG into `out` (out_width * out_height * channels bytes), channels 3 (RGB) or 4
+/// (CMYK as libjpeg outputs it, no inversion). `scale_denom` is 1, 2, 4 or 8 (DCT scaling);
+/// out_width/out_height must be the scaled size. Default TurboJPEG flags: islow IDCT, fancy
+/// upsampling. Returns BV_OK, BV_WARNING (image complete but libjpeg warned; message in err)
+/// or BV_ERROR.
+int bv_jpeg_decode(const uint8_t *data, size_t size, int scale_denom, int channels, uint8_t *out,
+                   int out_width, int out_height, char *err);
+
+// MARK: - PNG (libpng)
+
+/// IHDR facts and the palette of a PNG as libpng reads them.
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int bit_depth;
+    int color_type;
+    int interlaced;
+    int channels;
+    size_t row_bytes;  // bytes of one packed row as stored (before any unpacking)
+    int palette_count; // entries in PLTE (0 when absent)
+    uint8_t palette[256 * 3];
+} bv_png_header;
+
+/// Reads the PNG signature and header chunks up to the first IDAT. Returns BV_OK or BV_ERROR.
+int bv_png_read_header(const uint8_t *data, size_t size, bv_png_header *header, char *err);
+
+/// Decodes the PNG's image data into `out` as stored rows (packed samples, 16-bit big-endian),
+/// de-interlaced: header->row_bytes * height bytes. No colour transformation. IDAT CRCs are not
+/// checked (Pillow does not check them). With `pad_truncated`, reads past the end of `data` get
+/// zeros instead of an error: for a file cut short after its last row's data, which Pillow
+/// accepts (the caller has checked that the available data holds every row). Returns BV_OK or
+/// BV_ERROR.
+int bv_png_decode(const uint8_t *data, size_t size, int pad_truncated, uint8_t *out, size_t out_size, char *err);
+
+// MARK: - WebP (libwebp, libwebpdemux)
+
+/// Canvas size and flags of a WebP file.
+typedef struct {
+    int width;
+    int height;
+    int has_alpha;
+    int has_animation;
+} bv_webp_header;
+
+/// Reads the WebP features. Returns BV_OK or BV_ERROR.
+int bv_webp_read_header(const uint8_t *data, size_t size, bv_webp_header *header, char *err);
+
+/// Decodes the first frame composited on the canvas, as WebPAnimDecoder (and so Pillow) does,
+/// into `out` as non-premultiplied RGBA (width * height * 4 bytes). Returns BV_OK or BV_ERROR.
+int bv_webp_decode_first_frame(const uint8_t *data, size_t size, uint8_t *out, int width, int height,
+                               char *err);
+
+// MARK: - zlib
+
+/// How many bytes the zlib stream inflates to, counting at most `limit`; input that ends early
+/// just stops the count. -1 when the stream is broken before `limit` bytes come out.
+int64_t bv_zlib_inflated_size(const uint8_t *data, size_t size, size_t limit);
+
+/// CRC-32 (the PNG chunk checksum) of `size` bytes.
+uint32_t bv_crc32(const uint8_t *data, size_t size);

@@ -1,1 +1,0 @@
-int bv_codecs_placeholder(void) { return 0; }
