@@ -1,6 +1,6 @@
 // AVX-512 row kernels: the same int32 sums as the scalar kernels, sixteen lanes at a time.
 //
-// Horizontal: one output pixel per step; four source pixels fill one zmm as R G B 0 lanes.
+// Horizontal: sixteen output pixels per step, one per lane, gathering each tap's source pixels.
 // Vertical: sixty-four bytes of a row per step in four accumulators, then sixteen, then a scalar tail.
 #include <immintrin.h>
 #include <string.h>
@@ -9,26 +9,41 @@
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2")))
 
+/// Repeats a 16-byte pattern in all four 128-bit lanes.
+AVX512 static inline __m512i lanes4(__m128i pattern) { return _mm512_broadcast_i32x4(pattern); }
+
+/// Gathers one source pixel per output pixel and tap, so sixteen outputs accumulate side by side and
+/// need no horizontal reduction.
 AVX512 static void horizontal_avx512(const uint8_t *src, const bv_axis *axis, uint8_t *dst) {
-    const __m128i spread = _mm_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
-    const __m512i tap_of_lane = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-    const __m128i half = _mm_set1_epi32(1 << (BV_PRECISION_BITS - 1));
-    for (int32_t i = 0; i < axis->count; i++) {
-        const uint8_t *p = src + (size_t)axis->first[i] * 3;
-        const int32_t *k = axis->coeffs + (size_t)i * axis->stride;
-        __m512i acc = _mm512_setzero_si512();
-        for (int32_t t = 0; t < axis->taps[i]; t += 4) {
-            __m128i pixels = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + t * 3)), spread);
-            __m512i k4 = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(k + t)));
-            __m512i products = _mm512_mullo_epi32(_mm512_cvtepu8_epi32(pixels), _mm512_permutexvar_epi32(tap_of_lane, k4));
-            acc = _mm512_add_epi32(acc, products);
+    // Lane i of a gather holds source pixel R G B (and the next byte); these pick one channel per lane.
+    const __m512i red = lanes4(_mm_setr_epi8(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1));
+    const __m512i green = lanes4(_mm_setr_epi8(1, -1, -1, -1, 5, -1, -1, -1, 9, -1, -1, -1, 13, -1, -1, -1));
+    const __m512i blue = lanes4(_mm_setr_epi8(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1));
+    // After packing, each 128-bit lane is r0..r3 g0..g3 b0..b3 b0..b3; this interleaves four pixels,
+    // then the dword permutation closes the 4-byte gaps so 48 bytes are contiguous.
+    const __m512i interleave = lanes4(_mm_setr_epi8(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, -1, -1, -1, -1));
+    const __m512i compact = _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15);
+    const __m512i three = _mm512_set1_epi32(3);
+    for (int32_t block = 0; block < bv_axis_blocks(axis->count); block++) {
+        const int32_t *k = axis->blocked + (size_t)block * axis->stride * BV_BLOCK;
+        __m512i index = _mm512_loadu_si512(axis->block_first + (size_t)block * BV_BLOCK);
+        __m512i offset = _mm512_add_epi32(_mm512_add_epi32(index, index), index);
+        __m512i r = _mm512_set1_epi32(1 << (BV_PRECISION_BITS - 1)), g = r, b = r;
+        for (int32_t t = 0; t < axis->block_taps[block]; t++) {
+            __m512i pixels = _mm512_i32gather_epi32(offset, (const void *)src, 1);
+            __m512i kv = _mm512_loadu_si512(k + (size_t)t * BV_BLOCK);
+            r = _mm512_add_epi32(r, _mm512_mullo_epi32(_mm512_shuffle_epi8(pixels, red), kv));
+            g = _mm512_add_epi32(g, _mm512_mullo_epi32(_mm512_shuffle_epi8(pixels, green), kv));
+            b = _mm512_add_epi32(b, _mm512_mullo_epi32(_mm512_shuffle_epi8(pixels, blue), kv));
+            offset = _mm512_add_epi32(offset, three);
         }
-        __m256i acc8 = _mm256_add_epi32(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
-        __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(acc8), _mm256_extracti128_si256(acc8, 1));
-        sum = _mm_srai_epi32(_mm_add_epi32(sum, half), BV_PRECISION_BITS);
-        sum = _mm_packus_epi16(_mm_packs_epi32(sum, sum), sum);
-        int32_t rgbx = _mm_cvtsi128_si32(sum);
-        memcpy(dst + (size_t)i * 3, &rgbx, 4);  // the 4th byte is overwritten by the next pixel
+        r = _mm512_srai_epi32(r, BV_PRECISION_BITS);
+        g = _mm512_srai_epi32(g, BV_PRECISION_BITS);
+        b = _mm512_srai_epi32(b, BV_PRECISION_BITS);
+        // packs then packus clamp to 0...255, as Pillow's clip8 does
+        __m512i bytes = _mm512_packus_epi16(_mm512_packs_epi32(r, g), _mm512_packs_epi32(b, b));
+        __m512i rgb = _mm512_permutexvar_epi32(compact, _mm512_shuffle_epi8(bytes, interleave));
+        _mm512_storeu_si512(dst + (size_t)block * BV_BLOCK * 3, rgb);  // 48 bytes, then 16 scratch
     }
 }
 

@@ -73,3 +73,23 @@ void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t f
         axis->taps[i] = xmax;
     }
 }
+
+void bv_axis_block(bv_axis *axis) {
+    for (int32_t b = 0; b < bv_axis_blocks(axis->count); b++) {
+        int32_t *block = axis->blocked + (size_t)b * axis->stride * BV_BLOCK;
+        int32_t most = 0;
+        for (int32_t lane = 0; lane < BV_BLOCK; lane++) {
+            int32_t i = b * BV_BLOCK + lane;
+            int32_t real = i < axis->count;
+            int32_t source = real ? i : axis->count - 1;
+            axis->block_first[i] = axis->first[source];
+            for (int32_t t = 0; t < axis->stride; t++) {
+                block[t * BV_BLOCK + lane] = real ? axis->coeffs[(size_t)i * axis->stride + t] : 0;
+            }
+            if (real && axis->taps[i] > most) {
+                most = axis->taps[i];
+            }
+        }
+        axis->block_taps[b] = most;
+    }
+}

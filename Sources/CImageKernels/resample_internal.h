@@ -11,8 +11,13 @@
 #define BV_PRECISION_BITS 22
 /// Coefficient rows are zero-padded to a multiple of this many taps, so SIMD kernels load 4 at a time.
 #define BV_TAP_GROUP 4
-/// Horizontal kernels may read this many bytes past the end of a source row (multiplied by zero taps).
-#define BV_ROW_OVERREAD 16
+/// Columns per block in the blocked coefficient layout that the gather kernels use.
+#define BV_BLOCK 16
+/// Bytes a window row may be written past its end (block stores), and ring rows therefore carry.
+#define BV_ROW_SLACK 64
+
+/// Bytes a horizontal kernel may read past the end of a source row (always multiplied by zero taps).
+static inline size_t bv_row_overread(int32_t stride) { return (size_t)stride * 3 + 16; }
 
 /// Fixed-point filter taps for a run of consecutive output positions along one axis.
 typedef struct bv_axis {
@@ -21,6 +26,12 @@ typedef struct bv_axis {
     int32_t *first;   ///< first input index per position
     int32_t *taps;    ///< tap count per position
     int32_t *coeffs;  ///< count x stride, zero past `taps`
+    /// Blocked copy for gather kernels: per block of BV_BLOCK positions, `block_taps[b]` rows of
+    /// BV_BLOCK coefficients (`blocked + b * stride * BV_BLOCK`, tap-major); positions past `count`
+    /// repeat the last position's `first` with zero coefficients.
+    int32_t *block_taps;
+    int32_t *block_first;  ///< first input index per lane, count rounded up to BV_BLOCK
+    int32_t *blocked;
 } bv_axis;
 
 /// The coefficient stride `bv_axis_compute` will use for this scale.
@@ -30,9 +41,16 @@ int32_t bv_axis_stride(int32_t in_size, int32_t out_size);
 /// in_size -> out_size resize. `scratch` holds at least `stride` doubles.
 void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t first_out, double *scratch);
 
+/// Blocks of BV_BLOCK positions in `count`.
+static inline int32_t bv_axis_blocks(int32_t count) { return (count + BV_BLOCK - 1) / BV_BLOCK; }
+
+/// Fills the blocked layout from `first`, `taps`, `coeffs`.
+void bv_axis_block(bv_axis *axis);
+
 /// One row of the horizontal pass: (in_w, 3) u8 -> (axis->count, 3) u8.
 ///
-/// `src` is readable for BV_ROW_OVERREAD bytes past the row; `dst` is writable for one byte past it.
+/// `src` is readable for bv_row_overread(axis->stride) bytes past the row; `dst` is writable for
+/// BV_ROW_SLACK bytes past it.
 typedef void (*bv_horizontal_fn)(const uint8_t *src, const bv_axis *axis, uint8_t *dst);
 
 /// One row of the vertical pass: dst[i] = clip8(sum_t rows[t][i] * coeffs[t]) for i < length.

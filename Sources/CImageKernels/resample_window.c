@@ -33,27 +33,33 @@ typedef struct window_plan {
 } window_plan;
 
 static size_t axis_bytes(int32_t count, int32_t stride) {
-    return round_up64(sizeof(int32_t) * (size_t)count) * 2 + round_up64(sizeof(int32_t) * (size_t)count * stride);
+    size_t padded = (size_t)bv_axis_blocks(count) * BV_BLOCK;
+    return round_up64(sizeof(int32_t) * (size_t)count) * 2 + round_up64(sizeof(int32_t) * (size_t)count * stride)
+        + round_up64(sizeof(int32_t) * padded) * 2 + round_up64(sizeof(int32_t) * padded * stride);
 }
 
 static void carve_axis(carver *c, bv_axis *axis, int32_t count, int32_t stride) {
+    size_t padded = (size_t)bv_axis_blocks(count) * BV_BLOCK;
     axis->count = count;
     axis->first = carve(c, sizeof(int32_t) * (size_t)count);
     axis->taps = carve(c, sizeof(int32_t) * (size_t)count);
     axis->coeffs = carve(c, sizeof(int32_t) * (size_t)count * stride);
+    axis->block_taps = carve(c, sizeof(int32_t) * padded);
+    axis->block_first = carve(c, sizeof(int32_t) * padded);
+    axis->blocked = carve(c, sizeof(int32_t) * padded * stride);
 }
 
 /// The row a horizontal kernel may over-read: the source row itself, or a zero-padded copy when the
 /// over-read would leave the source buffer.
 static const uint8_t *readable_row(const uint8_t *src, int32_t src_width, int32_t src_height, int32_t y,
-                                   uint8_t *padded) {
+                                   size_t overread, uint8_t *padded) {
     size_t row_bytes = (size_t)src_width * 3;
     const uint8_t *row = src + (size_t)y * row_bytes;
-    if ((size_t)(src_height - 1 - y) * row_bytes >= BV_ROW_OVERREAD) {
+    if ((size_t)(src_height - 1 - y) * row_bytes >= overread) {
         return row;
     }
     memcpy(padded, row, row_bytes);
-    memset(padded + row_bytes, 0, BV_ROW_OVERREAD);
+    memset(padded + row_bytes, 0, overread);
     return padded;
 }
 
@@ -71,13 +77,14 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
     int32_t column_stride = plan.need_horizontal ? bv_axis_stride(src_width, out_width) : 0;
     int32_t row_stride = plan.need_vertical ? bv_axis_stride(src_height, out_height) : 0;
     plan.ring_capacity = plan.need_vertical ? row_stride : 1;
-    plan.ring_stride = round_up64((size_t)width * 3 + BV_ROW_OVERREAD);
+    plan.ring_stride = round_up64((size_t)width * 3 + BV_ROW_SLACK);
+    size_t overread = bv_row_overread(column_stride);
     int32_t widest = column_stride > row_stride ? column_stride : row_stride;
     size_t bytes = axis_bytes(width, column_stride) + axis_bytes(height, row_stride)
         + round_up64(sizeof(double) * (size_t)(widest + 1))
         + round_up64(sizeof(const uint8_t *) * (size_t)plan.ring_capacity)
         + plan.ring_stride * (size_t)(plan.ring_capacity + 1)
-        + round_up64((size_t)src_width * 3 + BV_ROW_OVERREAD);
+        + round_up64((size_t)src_width * 3 + overread);
     bv_scratch scratch = bv_scratch_acquire(bytes);
     if (scratch.data == NULL) {
         return -1;
@@ -89,11 +96,12 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
     const uint8_t **taps = carve(&c, sizeof(const uint8_t *) * (size_t)plan.ring_capacity);
     uint8_t *ring = carve(&c, plan.ring_stride * (size_t)plan.ring_capacity);
     uint8_t *out_row = carve(&c, plan.ring_stride);
-    uint8_t *padded = carve(&c, (size_t)src_width * 3 + BV_ROW_OVERREAD);
+    uint8_t *padded = carve(&c, (size_t)src_width * 3 + overread);
 
     // step 2: the taps of the window's columns and rows
     if (plan.need_horizontal) {
         bv_axis_compute(&plan.columns, src_width, out_width, x0, weights);
+        bv_axis_block(&plan.columns);
     }
     if (plan.need_vertical) {
         bv_axis_compute(&plan.rows, src_height, out_height, y0, weights);
@@ -112,7 +120,7 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
             if (plan.need_horizontal) {
                 uint8_t *slot = ring + (size_t)(y % plan.ring_capacity) * plan.ring_stride;
                 if (y >= next_source_row) {
-                    kernels->horizontal(readable_row(src, src_width, src_height, y, padded), &plan.columns, slot);
+                    kernels->horizontal(readable_row(src, src_width, src_height, y, overread, padded), &plan.columns, slot);
                     next_source_row = y + 1;
                 }
                 taps[t] = slot;

@@ -1,4 +1,4 @@
-@testable import ImageTransforms
+import ImageTransforms
 import Foundation
 import TensorCore
 import TestSupport
