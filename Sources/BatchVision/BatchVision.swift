@@ -3,6 +3,7 @@
 @_exported import ImageDecoding
 @_exported import ImageNetModels
 @_exported import ImageTransforms
+@_exported import PredictionSinks
 @_exported import TensorCore
 
 /// The version printed by `batchvision --version` and written into output metadata.
