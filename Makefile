@@ -8,7 +8,7 @@ DEMO_OUT ?= out/demo
 TEST_VENV = .venv-test
 TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3
 
-.PHONY: all build release demo test deps test-deps test-venv clean
+.PHONY: all build release demo test deps test-deps test-venv test-models clean
 
 all: build
 
@@ -32,16 +32,27 @@ release: deps
 	$(SWIFT) build -c release --product batchvision
 
 demo: release
+	@scripts/fetch-lite0 >/dev/null
 	@echo "== batchvision inspect Samples/"
 	$(RELEASE_BIN) inspect Samples/
 	@echo
-	@echo "== batchvision preprocess Samples/* --output-dir $(DEMO_OUT)"
-	$(RELEASE_BIN) preprocess Samples/ --output-dir $(DEMO_OUT)
+	@echo "== batchvision preprocess Samples/ --output-dir $(DEMO_OUT)/tensors"
+	$(RELEASE_BIN) preprocess Samples/ --output-dir $(DEMO_OUT)/tensors
+	@echo
+	@echo "== batchvision predict Samples/ --model efficientnet_lite0"
+	$(RELEASE_BIN) predict Samples/ --model efficientnet_lite0 --top-k 3
+	@echo
+	@echo "== batchvision classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet"
+	$(RELEASE_BIN) classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet --overwrite
 
 # Tests run in release mode: the numeric checks (resize, tensors, logits) are 10-100x slower in debug.
-test: test-deps
+# Models the tests compare against PyTorch: EfficientNet-Lite0's real weights and the port's model code.
+test-models:
+	BATCHVISION_HOME=$(CURDIR)/.cache/batchvision scripts/fetch-lite0 --with-port $(CURDIR)/.cache/efficientnet-lite-pytorch >/dev/null
+
+test: test-deps test-models
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
 clean:
-	rm -rf .build out $(TEST_VENV)
+	rm -rf .build out .cache $(TEST_VENV)
