@@ -8,6 +8,23 @@ static void copy_error(tjhandle handle, const char *function, char *err) {
     snprintf(err, BV_ERROR_LENGTH, "%s: %s", function, handle ? tjGetErrorStr2(handle) : "no handle");
 }
 
+/// Whether TurboJPEG's message is one of libjpeg's warnings (JWRN_*), not a fatal error.
+///
+/// TurboJPEG 2.1 reports TJERR_WARNING whenever any warning was emitted, even when a fatal
+/// error ended the decode afterwards; its message is the first warning or the fatal error, so
+/// the message tells which it was.
+static int is_warning_message(const char *message) {
+    static const char *const warnings[] = {
+        "Corrupt JPEG data", "Premature end of JPEG file", "Unknown Adobe color transform code",
+        "Inconsistent progression sequence", "Warning: unknown JFIF revision number",
+        "Invalid SOS parameters for sequential JPEG", "Application transferred too many scanlines",
+    };
+    for (size_t i = 0; i < sizeof warnings / sizeof warnings[0]; i++) {
+        if (strncmp(message, warnings[i], strlen(warnings[i])) == 0) return 1;
+    }
+    return 0;
+}
+
 int bv_jpeg_read_header(const uint8_t *data, size_t size, bv_jpeg_header *header, char *err) {
     tjhandle handle = tjInitDecompress();
     if (!handle) {
@@ -47,7 +64,8 @@ int bv_jpeg_decode(const uint8_t *data, size_t size, int scale_denom, int channe
         if (tjDecompress2(handle, data, (unsigned long)size, out, out_width, out_width * channels, out_height,
                           format, 0) != 0) {
             copy_error(handle, "tjDecompress2", err);
-            result = tjGetErrorCode(handle) == TJERR_WARNING ? BV_WARNING : BV_ERROR;
+            int warning = tjGetErrorCode(handle) == TJERR_WARNING && is_warning_message(tjGetErrorStr2(handle));
+            result = warning ? BV_WARNING : BV_ERROR;
         }
     }
     tjDestroy(handle);

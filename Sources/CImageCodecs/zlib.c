@@ -19,6 +19,9 @@ int64_t bv_zlib_inflated_size(const uint8_t *data, size_t size, size_t limit) {
         if (status == Z_BUF_ERROR && stream.avail_in == 0) break; // input ran out: count stands
     }
     inflateEnd(&stream);
+    // inflate goes on past the last output byte while it needs no output space (end of block,
+    // trailer check), as it does for Pillow's last row: a data error there counts.
+    if (status < 0 && status != Z_BUF_ERROR) return -1;
     if (total >= limit) return (int64_t)limit;
     return (status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR) ? (int64_t)total : -1;
 }

@@ -81,7 +81,8 @@ int bv_webp_decode_first_frame(const uint8_t *data, size_t size, uint8_t *out, i
 // MARK: - zlib
 
 /// How many bytes the zlib stream inflates to, counting at most `limit`; input that ends early
-/// just stops the count. -1 when the stream is broken before `limit` bytes come out.
+/// just stops the count. -1 when the stream is broken before `limit` bytes come out, or right
+/// after (inflate reads on through an end of block and the trailer without needing output).
 int64_t bv_zlib_inflated_size(const uint8_t *data, size_t size, size_t limit);
 
 /// CRC-32 (the PNG chunk checksum) of `size` bytes.

@@ -22,6 +22,7 @@ enum JPEGDecoding {
     static func decode(_ bytes: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageDecodingError) -> RGBImage {
         let structure = try JPEGStructure(bytes)
         try checkPixelBudget(width: structure.width, height: structure.height, budget: options.pixelBudget)
+        guard JPEGStructure.hasEndMarker(bytes, after: structure.scanStart) else { throw .truncated(.jpeg) }
         let header = try Codecs.jpegHeader(bytes)
         guard Int(header.width) == structure.width, Int(header.height) == structure.height else {
             throw .corrupt(.jpeg, reason: "frame headers disagree on the image size")

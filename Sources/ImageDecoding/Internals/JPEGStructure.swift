@@ -12,6 +12,8 @@ struct JPEGStructure {
     var layers = 0
     /// The first APP1 segment starting `Exif\0` (Pillow keeps the first), from its `Exif` on.
     var exif: UnsafeRawBufferPointer?
+    /// Offset of the first SOS marker.
+    var scanStart = 0
     /// Whether Pillow has a DPI value (from JFIF, or its one attempt to read it from EXIF).
     private var dpiKnown = false
 
@@ -61,12 +63,25 @@ struct JPEGStructure {
                 guard sawSOF, width > 0, height > 0 else {
                     throw .corrupt(.jpeg, reason: "no frame header (SOF) before the first scan")
                 }
+                scanStart = pos
                 return
             default:
                 break
             }
             pos = Self.skipJunk(bytes, from: pos)
         }
+    }
+
+    /// Whether an EOI marker (FF D9) follows the first scan. Pillow's libjpeg source suspends
+    /// at the end of the data instead of faking an EOI as TurboJPEG's does, so without one
+    /// Pillow always fails ("image file is truncated").
+    static func hasEndMarker(_ bytes: UnsafeRawBufferPointer, after start: Int) -> Bool {
+        var pos = bytes.count - 2
+        while pos >= start {
+            if bytes[pos] == 0xFF && bytes[pos + 1] == 0xD9 { return true }
+            pos -= 1
+        }
+        return false
     }
 
     /// Records size and layer count from an SOF body; refuses what Pillow refuses.
