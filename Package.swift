@@ -74,6 +74,9 @@ let package = Package(
         // MARK: - Benchmarks (run by scripts/bench-*, never by tests)
         .executableTarget(name: "preprocess-bench", dependencies: ["BatchVision"], path: "Benchmarks/PreprocessBench"),
 
+        // MARK: - Examples of the Swift API
+        .executableTarget(name: "classify-folder", dependencies: ["BatchVision"], path: "Examples/ClassifyFolder"),
+
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
