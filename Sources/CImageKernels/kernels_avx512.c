@@ -3,7 +3,6 @@
 // Horizontal: sixteen output pixels per step, one per lane, gathering each tap's source pixels.
 // Vertical: sixty-four bytes of a row per step in four accumulators, then sixteen, then a scalar tail.
 #include <immintrin.h>
-#include <string.h>
 
 #include "resample_internal.h"
 
@@ -92,4 +91,5 @@ AVX512 static void vertical_avx512(const uint8_t *const *rows, const int32_t *co
     }
 }
 
-const bv_kernels bv_kernels_avx512 = {horizontal_avx512, vertical_avx512};
+// The float conversion is gather-bound; the AVX2 lookups serve AVX-512 machines as well.
+const bv_kernels bv_kernels_avx512 = {horizontal_avx512, vertical_avx512, bv_planar_avx2, bv_interleaved_avx2};

@@ -28,4 +28,20 @@ static void vertical_scalar(const uint8_t *const *rows, const int32_t *coeffs, i
     }
 }
 
-const bv_kernels bv_kernels_scalar = {horizontal_scalar, vertical_scalar};
+void bv_planar_scalar(const uint8_t *rgb, int32_t count, const float *lut, float *r, float *g, float *b) {
+    for (int32_t i = 0; i < count; i++) {
+        r[i] = lut[rgb[i * 3 + 0]];
+        g[i] = lut[256 + rgb[i * 3 + 1]];
+        b[i] = lut[512 + rgb[i * 3 + 2]];
+    }
+}
+
+void bv_interleaved_scalar(const uint8_t *rgb, int32_t count, const float *lut, float *out) {
+    for (int32_t i = 0; i < count; i++) {
+        out[i * 3 + 0] = lut[rgb[i * 3 + 0]];
+        out[i * 3 + 1] = lut[256 + rgb[i * 3 + 1]];
+        out[i * 3 + 2] = lut[512 + rgb[i * 3 + 2]];
+    }
+}
+
+const bv_kernels bv_kernels_scalar = {horizontal_scalar, vertical_scalar, bv_planar_scalar, bv_interleaved_scalar};

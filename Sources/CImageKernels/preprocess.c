@@ -9,40 +9,22 @@
 
 typedef struct tensor_sink {
     const bv_crop_geometry *g;
+    const bv_kernels *kernels;
     const float *lut;
     float *dst;
     int32_t layout;
 } tensor_sink;
 
-/// Writes crop row `y`, columns [x, x + count) from interleaved bytes, in CHW: (3, H, W).
-static void write_chw(const tensor_sink *s, int32_t y, int32_t x, int32_t count, const uint8_t *rgb) {
-    size_t plane = (size_t)s->g->crop_width * s->g->crop_height;
-    float *r = s->dst + (size_t)y * s->g->crop_width + x;
-    float *g = r + plane, *b = g + plane;
-    const float *lr = s->lut, *lg = s->lut + 256, *lb = s->lut + 512;
-    for (int32_t i = 0; i < count; i++) {
-        r[i] = lr[rgb[i * 3 + 0]];
-        g[i] = lg[rgb[i * 3 + 1]];
-        b[i] = lb[rgb[i * 3 + 2]];
-    }
-}
-
-/// Writes crop row `y`, columns [x, x + count) from interleaved bytes, in HWC: (H, W, 3).
-static void write_hwc(const tensor_sink *s, int32_t y, int32_t x, int32_t count, const uint8_t *rgb) {
-    float *out = s->dst + ((size_t)y * s->g->crop_width + x) * 3;
-    const float *lr = s->lut, *lg = s->lut + 256, *lb = s->lut + 512;
-    for (int32_t i = 0; i < count; i++) {
-        out[i * 3 + 0] = lr[rgb[i * 3 + 0]];
-        out[i * 3 + 1] = lg[rgb[i * 3 + 1]];
-        out[i * 3 + 2] = lb[rgb[i * 3 + 2]];
-    }
-}
-
+/// Writes crop row `y`, columns [x, x + count) from interleaved bytes, in `layout`:
+/// CHW is (3, H, W), HWC is (H, W, 3).
 static void write_span(const tensor_sink *s, int32_t y, int32_t x, int32_t count, const uint8_t *rgb) {
+    size_t pixel = (size_t)y * s->g->crop_width + x;
     if (s->layout == BV_LAYOUT_HWC) {
-        write_hwc(s, y, x, count, rgb);
+        s->kernels->interleaved(rgb, count, s->lut, s->dst + pixel * 3);
     } else {
-        write_chw(s, y, x, count, rgb);
+        size_t plane = (size_t)s->g->crop_width * s->g->crop_height;
+        float *r = s->dst + pixel;
+        s->kernels->planar(rgb, count, s->lut, r, r + plane, r + 2 * plane);
     }
 }
 
@@ -81,7 +63,7 @@ int32_t bv_preprocess_rgb8(const uint8_t *src, int32_t src_width, int32_t src_he
     if (kernels == NULL) {
         return -1;
     }
-    tensor_sink sink = {geometry, lut, dst, layout};
+    tensor_sink sink = {geometry, kernels, lut, dst, layout};
     if (!covers_crop(geometry)) {
         fill_padding(&sink);
     }

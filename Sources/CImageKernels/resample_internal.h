@@ -57,11 +57,25 @@ typedef void (*bv_horizontal_fn)(const uint8_t *src, const bv_axis *axis, uint8_
 typedef void (*bv_vertical_fn)(const uint8_t *const *rows, const int32_t *coeffs, int32_t taps,
                                int32_t length, uint8_t *dst);
 
-/// A set of row kernels; all sets give identical bytes.
+/// Table lookup of `count` interleaved pixels into three channel planes: r[i] = lut[rgb[3i]], g[i] =
+/// lut[256 + rgb[3i + 1]], b[i] = lut[512 + rgb[3i + 2]]. Reads exactly 3 * count bytes.
+typedef void (*bv_planar_fn)(const uint8_t *rgb, int32_t count, const float *lut, float *r, float *g, float *b);
+
+/// Table lookup keeping the interleave: out[j] = lut[256 * (j % 3) + rgb[j]] for j < 3 * count.
+typedef void (*bv_interleaved_fn)(const uint8_t *rgb, int32_t count, const float *lut, float *out);
+
+/// A set of row kernels; all sets give identical results.
 typedef struct bv_kernels {
     bv_horizontal_fn horizontal;
     bv_vertical_fn vertical;
+    bv_planar_fn planar;
+    bv_interleaved_fn interleaved;
 } bv_kernels;
+
+void bv_planar_scalar(const uint8_t *rgb, int32_t count, const float *lut, float *r, float *g, float *b);
+void bv_interleaved_scalar(const uint8_t *rgb, int32_t count, const float *lut, float *out);
+void bv_planar_avx2(const uint8_t *rgb, int32_t count, const float *lut, float *r, float *g, float *b);
+void bv_interleaved_avx2(const uint8_t *rgb, int32_t count, const float *lut, float *out);
 
 extern const bv_kernels bv_kernels_scalar;
 extern const bv_kernels bv_kernels_avx2;
