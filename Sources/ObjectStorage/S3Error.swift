@@ -58,9 +58,7 @@ public enum S3Error: UserFacingError, Equatable {
             "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE; for a public bucket use s3://anonymous@\(bucket)/..."
         case let .accessDenied(url, code, signed):
             if !signed { "the bucket is not public: remove 'anonymous@' and provide AWS credentials" }
-            else if code == "SignatureDoesNotMatch" { "the secret access key is wrong for this access key id" }
-            else if code == "InvalidAccessKeyId" { "the access key id is unknown to this server" }
-            else { "check the credentials' permissions; for a public bucket use \(Self.anonymousForm(url))" }
+            else { "\(Self.credentialAdvice(code)); for a public bucket use \(Self.anonymousForm(url))" }
         case .noSuchBucket: "check the bucket name and the endpoint (AWS_ENDPOINT_URL, --s3-endpoint)"
         case .noSuchKey: "the object was deleted or the key is misspelled; list the prefix again"
         case .requestFailed: nil
@@ -69,6 +67,16 @@ public enum S3Error: UserFacingError, Equatable {
         case .objectTooLarge: "the file is not an image this tool reads; raise the object size limit if it is"
         case .listingTooLarge: "narrow the prefix, or raise the listing limit"
         case .malformedResponse: "check that the endpoint is an S3-compatible server"
+        }
+    }
+
+    /// What a signed 403's code says about the credentials.
+    private static func credentialAdvice(_ code: String) -> String {
+        switch code {
+        case "SignatureDoesNotMatch": "the secret access key is wrong for this access key id"
+        case "InvalidAccessKeyId": "the access key id is unknown to this server"
+        case "InvalidToken", "ExpiredToken": "the session token (AWS_SESSION_TOKEN) is invalid or expired"
+        default: "the credentials are missing this permission or wrong (AWS_ACCESS_KEY_ID, AWS_PROFILE)"
         }
     }
 
