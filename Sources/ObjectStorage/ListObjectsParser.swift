@@ -38,6 +38,8 @@ enum ListObjectsParser {
         if let failure = delegate.failure { throw failure }
         guard parsed else { throw ParseFailure("the listing is not well-formed XML") }
         guard delegate.sawRoot else { throw ParseFailure("the document is not a ListBucketResult") }
+        // Some XMLParser builds accept a document cut short; a cut listing must not pass as complete.
+        guard delegate.closedRoot else { throw ParseFailure("the listing ends before </ListBucketResult>") }
         return delegate.page
     }
 
@@ -54,6 +56,7 @@ enum ListObjectsParser {
         var page = ListObjectsPage()
         var failure: ParseFailure?
         var sawRoot = false
+        var closedRoot = false
         private var path: [String] = []
         private var text = ""
         private var key: String?
@@ -64,8 +67,6 @@ enum ListObjectsParser {
         private static let maxDepth = 16
 
         init(urlEncoded: Bool) { self.urlEncoded = urlEncoded }
-
-        func parserDidStartDocument(_ parser: XMLParser) {}
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -98,6 +99,7 @@ enum ListObjectsParser {
             default: break
             }
             path.removeLast()
+            if path.isEmpty { closedRoot = true }
             text = ""
         }
 

@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 extension S3Client {
     /// Every object under `location`, sorted by key (UTF-8 byte order, as S3 lists).
     ///
-    /// Blocks the calling thread; see ``list(_:limit:)-swift.method`` for the details.
+    /// Blocks the calling thread; otherwise the same as the `async` form.
     public func list(_ location: S3URL, limit: Int? = nil) throws -> [S3Object] {
         try runBlocking { try await self.list(location, limit: limit) }
     }

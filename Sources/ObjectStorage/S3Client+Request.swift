@@ -80,7 +80,9 @@ extension S3Client {
             return .accessDenied(url: url, code: code.isEmpty ? "Forbidden" : code, signed: !anonymous)
         case (404, "NoSuchBucket"):
             return .noSuchBucket(bucketName(of: url))
-        case (404, "NoSuchKey"), (404, "") where key != nil:
+        case (404, "NoSuchKey"):
+            return .noSuchKey(url: url)
+        case (404, "") where key != nil:
             return .noSuchKey(url: url)
         case (404, ""):
             return .noSuchBucket(bucketName(of: url))

@@ -31,8 +31,8 @@ public enum S3Error: UserFacingError, Equatable {
 
     public var message: String {
         switch self {
-        case let .invalidURL(url, reason): "invalid S3 URL '\(url)': \(reason)"
-        case let .invalidEndpoint(url, reason): "invalid S3 endpoint '\(url)': \(reason)"
+        case let .invalidURL(url, reason): "invalid S3 URL '\(Self.printable(url))': \(reason)"
+        case let .invalidEndpoint(url, reason): "invalid S3 endpoint '\(Self.printable(url))': \(reason)"
         case let .configuration(what): "AWS configuration: \(what)"
         case let .missingCredentials(bucket): "no AWS credentials found to read s3://\(bucket)"
         case let .accessDenied(url, code, signed):
@@ -68,6 +68,13 @@ public enum S3Error: UserFacingError, Equatable {
         case .listingTooLarge: "narrow the prefix, or raise the listing limit"
         case .malformedResponse: "check that the endpoint is an S3-compatible server"
         }
+    }
+
+    /// `text` with control characters escaped and cut to 300 characters, so a message stays one line.
+    private static func printable(_ text: String) -> String {
+        let escaped = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }
+        let joined = escaped.joined()
+        return joined.count > 300 ? joined.prefix(300) + "…" : joined
     }
 
     /// What a signed 403's code says about the credentials.

@@ -95,10 +95,11 @@ struct SigV4Signer: Sendable {
 
     /// `name=value` pairs, each side RFC 3986 encoded, sorted by name then value.
     static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
-        query.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0.0)=\($0.1)" }
-            .joined(separator: "&")
+        let encoded: [(name: String, value: String)] = query.map {
+            (URIEncoding.encode($0.name), URIEncoding.encode($0.value))
+        }
+        let sorted = encoded.sorted { a, b in a.name == b.name ? a.value < b.value : a.name < b.name }
+        return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
     }
 
     /// Trims the value and collapses runs of spaces, as the canonical header form requires.

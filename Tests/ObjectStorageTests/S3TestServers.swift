@@ -23,7 +23,7 @@ final class S3TestServers: @unchecked Sendable {
     let secretKey: String
     private let processes: [(Process, Pipe)]
 
-    /// Starts the servers; nil with a reason when the test venv (moto, boto3) is missing.
+    /// Starts the servers; throws ``Skip`` when the test venv (moto, boto3) is missing.
     static func start() throws -> S3TestServers {
         let python = try venvPython()
         let openServer = try launch(python, "s3_moto_server.py", ["open"])

@@ -14,7 +14,7 @@ import logging
 import sys
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.s3.models import s3_backends
+from moto.s3.models import get_canned_acl, s3_backends
 from moto.server import ThreadedMotoServer
 
 import s3_seed
@@ -23,7 +23,7 @@ import s3_seed
 def put_many(bucket, keys):
     backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
     for key in keys:
-        backend.put_object(bucket, key, s3_seed.body(key))
+        backend.put_object(bucket, key, s3_seed.body(key)).acl = get_canned_acl("public-read")
 
 
 def main(mode):

@@ -5,7 +5,7 @@ Usage: s3_seed.py ENDPOINT open|strict      (s3_moto_server.py imports it to see
 open   — auth off (moto's default). Buckets:
          public-images   a few public-read objects (odd key characters, a 5,000-byte big.bin)
          private-images  one private object (anonymous GET must get 403)
-         many-keys       1,205 keys under img/ plus other/x.jpg, written in shuffled order
+         many-keys       1,205 public keys under img/ plus other/x.jpg, written in shuffled order
 strict — creates an IAM user with s3:* and an access key, a bucket signed-images, then turns
          moto's request authentication on (every later request must carry a valid SigV4
          signature: moto recomputes it with botocore). Prints {"access_key", "secret_key"}.
@@ -42,7 +42,8 @@ def put_plain(endpoint, bucket, keys):
     host = urllib.parse.urlsplit(endpoint)
     connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
     for key in keys:
-        connection.request("PUT", f"/{bucket}/{urllib.parse.quote(key)}", body=body(key))
+        connection.request("PUT", f"/{bucket}/{urllib.parse.quote(key)}", body=body(key),
+                           headers={"x-amz-acl": "public-read"})
         response = connection.getresponse()
         response.read()
         assert response.status == 200, (key, response.status)
