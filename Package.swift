@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // MARK: - Foundation of every module
@@ -55,6 +57,17 @@ let package = Package(
         .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd"), .linkedLibrary("snappy")]),
         .target(name: "PredictionSinks", dependencies: ["TensorCore", "CCompression"]),
 
+        // MARK: - Object storage: S3 listing and GET (signed or anonymous)
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "TensorCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
         // MARK: - Streaming: bounded batch buffers between decode workers and the model
         .target(name: "BatchPipeline"),
 
@@ -63,7 +76,7 @@ let package = Package(
             name: "BatchVision",
             dependencies: [
                 "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights", "ImageNetModels", "InferenceGraph",
-                "DNNLBackend", "ReferenceBackend", "BatchPipeline", "PredictionSinks", .product(name: "Crypto", package: "swift-crypto"),
+                "DNNLBackend", "ReferenceBackend", "BatchPipeline", "PredictionSinks", "ObjectStorage", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -91,6 +104,7 @@ let package = Package(
         .testTarget(
             name: "DNNLBackendTests", dependencies: ["DNNLBackend", "ReferenceBackend", "InferenceGraph", "TestSupport"]
         ),
+        .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "TestSupport"]),
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
         .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
