@@ -38,7 +38,9 @@ final class PythonPackageTests: XCTestCase {
         process.arguments = arguments
         process.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
-        environment["BATCHVISION_BUILD_DIR", default: root.appendingPathComponent(".build/\(configuration)").path] += ""
+        if environment["BATCHVISION_BUILD_DIR"] == nil {
+            environment["BATCHVISION_BUILD_DIR"] = root.appendingPathComponent(".build/\(configuration)").path
+        }
         environment["PYTHONPATH"] = root.appendingPathComponent("python").path
         process.environment = environment
         let pipe = Pipe()
