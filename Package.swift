@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "batchvision", targets: ["batchvision"]),
         .library(name: "BatchVision", targets: ["BatchVision"]),
+        // The C ABI (include/batchvision.h) that python/batchvision loads; scripts/build-capi links Swift in statically.
+        .library(name: "BatchVisionC", type: .dynamic, targets: ["BatchVisionC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +86,8 @@ let package = Package(
             dependencies: ["BatchVision", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        .target(name: "BatchVisionC", dependencies: ["BatchVision"], exclude: ["include"]),
+
         // MARK: - Benchmarks (run by scripts/bench-*, never by tests)
         .executableTarget(name: "preprocess-bench", dependencies: ["BatchVision"], path: "Benchmarks/PreprocessBench"),
 
@@ -108,5 +112,7 @@ let package = Package(
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
         .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
+        // Drives python/tests (pytest, in .venv-test): the Ray predictor and sharded CLI runs against the CLI.
+        .testTarget(name: "PythonPackageTests"),
     ]
 )

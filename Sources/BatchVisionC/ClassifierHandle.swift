@@ -1,0 +1,77 @@
+import BatchVision
+import Foundation
+
+/// What a `bv_classifier *` points at: the classifier, the lock that serialises calls on it, and its decoder.
+final class ClassifierHandle {
+    let classifier: Classifier
+    let decoder = ImageDecoder()
+    /// Decode and preprocess workers: the CLI's default is one per core, as is its model's thread count.
+    let workers: Int
+    /// `Classifier` owns its model's buffers, so two calls on one handle must not overlap.
+    let lock = NSLock()
+
+    init(_ configuration: ClassifierConfiguration) throws {
+        classifier = try Classifier(configuration)
+        workers = configuration.threads
+    }
+
+    /// The handle behind a pointer from `bv_classifier_create`.
+    static func from(_ pointer: OpaquePointer?) throws -> ClassifierHandle {
+        guard let pointer else { throw CallError("classifier is NULL") }
+        return Unmanaged<ClassifierHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+}
+
+/// The classifier configuration the C arguments describe; mirrors the CLI's ModelOptionGroup.
+func configuration(
+    model: String, weights: String?, randomWeights: Bool, threads: Int32, precision: String?, batchSize: Int32,
+    resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?
+) throws -> ClassifierConfiguration {
+    guard !(randomWeights && weights != nil) else { throw CallError("pass either weights or random_weights, not both") }
+    var c = ClassifierConfiguration()
+    c.model = model
+    // 0x5EED: the CLI's --random-weights seed, so both give the same predictions.
+    c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
+    if threads > 0 { c.threads = Int(threads) }
+    if let precision {
+        guard let p = Precision(rawValue: precision) else { throw CallError("unknown precision '\(precision)' — fp32 or bf16") }
+        c.precision = p
+    }
+    if batchSize > 0 { c.batchSize = Int(batchSize) }
+    if resize > 0 || crop > 0 || mean != nil || std != nil {
+        var preset = ModelCatalog.entry(named: model)?.preset ?? .imagenet
+        if resize > 0 { preset.resizeSize = Int(resize) }
+        if crop > 0 { preset.cropSize = Int(crop) }
+        if let mean { preset.mean = Array(UnsafeBufferPointer(start: mean, count: 3)) }
+        if let std { preset.std = Array(UnsafeBufferPointer(start: std, count: 3)) }
+        c.preset = preset
+    }
+    return c
+}
+
+@_cdecl("bv_classifier_create")
+public func bv_classifier_create(
+    _ model: UnsafePointer<CChar>?, _ weights: UnsafePointer<CChar>?, _ randomWeights: Int32, _ threads: Int32,
+    _ precision: UnsafePointer<CChar>?, _ batchSize: Int32, _ resize: Int32, _ crop: Int32,
+    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?
+) -> OpaquePointer? {
+    reportingErrors(nil) {
+        guard let model else { throw CallError("model is NULL") }
+        let config = try configuration(
+            model: String(cString: model), weights: weights.map { String(cString: $0) }, randomWeights: randomWeights != 0,
+            threads: threads, precision: precision.map { String(cString: $0) }, batchSize: batchSize, resize: resize,
+            crop: crop, mean: mean, std: std)
+        return OpaquePointer(Unmanaged.passRetained(try ClassifierHandle(config)).toOpaque())
+    }
+}
+
+@_cdecl("bv_classifier_destroy")
+public func bv_classifier_destroy(_ classifier: OpaquePointer?) {
+    guard let classifier else { return }
+    Unmanaged<ClassifierHandle>.fromOpaque(UnsafeRawPointer(classifier)).release()
+}
+
+@_cdecl("bv_classifier_class_count")
+public func bv_classifier_class_count(_ classifier: OpaquePointer?) -> Int32 {
+    reportingErrors(-1) { Int32(try ClassifierHandle.from(classifier).classifier.classCount) }
+}

@@ -1,0 +1,68 @@
+import BatchVision
+import Foundation
+
+// The two classify calls: encoded bytes (decoded here) and decoded RGB pixels. Both run through
+// `Classifier.classify(count:...)`, which decodes/preprocesses on the handle's workers and runs the
+// model in chunks of its batch size.
+
+/// Why one decoded image cannot be classified; becomes that image's error string.
+struct PixelsError: Error, CustomStringConvertible {
+    let description: String
+}
+
+@_cdecl("bv_classify_encoded")
+public func bv_classify_encoded(
+    _ classifier: OpaquePointer?, _ data: UnsafePointer<UnsafePointer<UInt8>?>?, _ sizes: UnsafePointer<Int>?,
+    _ count: Int, _ topK: Int32, _ includeLogits: Int32
+) -> OpaquePointer? {
+    reportingErrors(nil) {
+        let handle = try ClassifierHandle.from(classifier)
+        guard count >= 0 else { throw CallError("count is negative") }
+        guard count == 0 || (data != nil && sizes != nil) else { throw CallError("data or sizes is NULL") }
+        nonisolated(unsafe) let (data, sizes) = (data, sizes)
+        let decoder = handle.decoder
+        return try run(handle, count: count, topK: topK, includeLogits: includeLogits) { i in
+            guard let data, let sizes else { throw CallError("data or sizes is NULL") }
+            guard let start = data[i] else { throw PixelsError(description: "image data is NULL") }
+            return try decoder.decode(UnsafeRawBufferPointer(start: start, count: sizes[i]))
+        }
+    }
+}
+
+@_cdecl("bv_classify_decoded")
+public func bv_classify_decoded(
+    _ classifier: OpaquePointer?, _ pixels: UnsafePointer<UnsafePointer<UInt8>?>?, _ heights: UnsafePointer<Int32>?,
+    _ widths: UnsafePointer<Int32>?, _ count: Int, _ topK: Int32, _ includeLogits: Int32
+) -> OpaquePointer? {
+    reportingErrors(nil) {
+        let handle = try ClassifierHandle.from(classifier)
+        guard count >= 0 else { throw CallError("count is negative") }
+        guard count == 0 || (pixels != nil && heights != nil && widths != nil) else {
+            throw CallError("pixels, heights or widths is NULL")
+        }
+        nonisolated(unsafe) let (pixels, heights, widths) = (pixels, heights, widths)
+        let budget = handle.decoder.options.pixelBudget
+        return try run(handle, count: count, topK: topK, includeLogits: includeLogits) { i in
+            guard let pixels, let heights, let widths else { throw CallError("pixels, heights or widths is NULL") }
+            let (h, w) = (Int(heights[i]), Int(widths[i]))
+            guard h > 0, w > 0 else { throw PixelsError(description: "image is \(h)x\(w) pixels; height and width must be positive") }
+            guard h * w <= budget else { throw PixelsError(description: "image is \(w)x\(h) pixels, over the \(budget)-pixel limit") }
+            guard let start = pixels[i] else { throw PixelsError(description: "image pixels are NULL") }
+            return RGBImage(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: start, count: h * w * 3)))
+        }
+    }
+}
+
+/// Classifies under the handle's lock and boxes the predictions for C.
+private func run(
+    _ handle: ClassifierHandle, count: Int, topK: Int32, includeLogits: Int32,
+    image: @escaping @Sendable (Int) throws -> RGBImage
+) throws -> OpaquePointer {
+    handle.lock.lock()
+    defer { handle.lock.unlock() }
+    let classes = handle.classifier.classCount
+    let k = min(max(Int(topK), 1), classes)
+    let predictions = try handle.classifier.classify(
+        count: count, topK: k, includeLogits: includeLogits != 0, workers: handle.workers, image: image)
+    return ResultsBox(predictions, k: k, classes: classes, includeLogits: includeLogits != 0).retainedPointer()
+}
