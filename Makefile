@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/batchvision
 DEMO_OUT ?= out/demo
 
 TEST_VENV = .venv-test
-TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3
+TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3 "ray[data]" pytest Pillow
 
 .PHONY: all build release demo test deps test-deps test-venv test-models clean
 
@@ -57,4 +57,4 @@ test: test-deps test-models
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 clean:
-	rm -rf .build out .cache $(TEST_VENV)
+	rm -rf .build .build-capi out .cache .venv-bench* $(TEST_VENV)
