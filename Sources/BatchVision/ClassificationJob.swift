@@ -64,7 +64,9 @@ public final class ClassificationJob {
             },
             consume: { batch in
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let rows = try output.withUnsafeMutableBufferPointer { try infer(batch, items: items, logits: $0) }
+                let rows = try output.withUnsafeMutableBufferPointer {
+                    try classifier.predictions(batch, topK: topK, includeLogits: includeLogits, logits: $0) { items[$0] }
+                }
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 try onRows(rows)
                 times.infer += Double(t1 - t0) / 1e9
@@ -72,39 +74,6 @@ public final class ClassificationJob {
             })
         (times.read, times.decodePreprocess) = clock.seconds
         return times
-    }
-
-    /// Runs the model on the batch's good slots (packed to the front) and turns logits into predictions.
-    private func infer(
-        _ batch: BatchScheduler.Batch, items: [String], logits: UnsafeMutableBufferPointer<Float>
-    ) throws -> [Prediction] {
-        let n = classifier.imageElementCount
-        let classes = classifier.classCount
-        let good = batch.errors.indices.filter { batch.errors[$0] == nil }
-        if let base = batch.buffer.baseAddress {
-            for (slot, k) in good.enumerated() where slot != k {
-                (base + slot * n).update(from: base + k * n, count: n)
-            }
-        }
-        if !good.isEmpty {
-            try classifier.logits(
-                UnsafeBufferPointer(rebasing: batch.buffer[0..<good.count * n]), count: good.count,
-                into: UnsafeMutableBufferPointer(rebasing: logits[0..<good.count * classes]))
-        }
-        var rows: [Prediction] = []
-        var slot = 0
-        for (k, item) in batch.items.enumerated() {
-            if let error = batch.errors[k] {
-                rows.append(.failure(items[item], error))
-                continue
-            }
-            let row = UnsafeBufferPointer(rebasing: logits[slot * classes..<(slot + 1) * classes])
-            rows.append(Prediction(
-                path: items[item], topK: classifier.candidates(row, k: topK), logits: includeLogits ? Array(row) : nil,
-                error: nil))
-            slot += 1
-        }
-        return rows
     }
 
     /// The rows as an async sequence, for callers who prefer `for try await`.

@@ -67,7 +67,7 @@ extension Classifier {
 
     /// Runs the model on a batch's good slots (packed to the front) and turns logits into predictions.
     ///
-    /// NOTE: the same packing as `ClassificationJob.infer`; that one could call this.
+    /// Shared by ``ClassificationJob`` (files, S3) and the in-memory entry points above.
     func predictions(
         _ batch: BatchScheduler.Batch, topK: Int, includeLogits: Bool, logits: UnsafeMutableBufferPointer<Float>,
         name: (Int) -> String
