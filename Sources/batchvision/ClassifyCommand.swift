@@ -71,7 +71,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write an HTML page with thumbnails, top-k labels and failures.")
     var report: String?
 
-    @Option(help: "Rows the --report shows with thumbnails (the first N, in input order); failures are always listed.")
+    @Option(help: "Rows the --report shows with thumbnails (the first N, in input order); failures are listed too, up to 1000.")
     var reportLimit = 200
 
     @Option(help: "Write the end summary as JSON to this file.")
