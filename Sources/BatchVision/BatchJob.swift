@@ -60,7 +60,12 @@ public final class BatchJob {
     }
 
     /// Runs the job; `progress` is called after each batch with (rows done, rows failed) in this run.
-    public func run(fetcher: any ByteFetcher = LocalFileFetcher(), progress: (Int, Int) -> Void = { _, _ in }) throws -> JobSummary {
+    ///
+    /// With a `report` collector, decode workers also make its thumbnails and every row is offered to it.
+    public func run(
+        fetcher: any ByteFetcher = LocalFileFetcher(), report: HTMLReport.Collector? = nil,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> JobSummary {
         let start = Date()
         var settings = OutputSettings(format: try format, sink: sinkOptions())
         settings.rowsPerFile = configuration.rowsPerFile
@@ -77,9 +82,11 @@ public final class BatchJob {
         job.topK = configuration.topK
         job.includeLogits = configuration.sink.includeLogits
         job.decodeWorkers = configuration.decodeWorkers
+        if let report { job.onDecoded = { report.observe(index: $0, image: $1) } }
         do {
             summary.stages = try job.run(from: summary.resumed) { rows in
                 try committer.append(rows)
+                report?.record(rows)
                 let failed = rows.filter { $0.error != nil }.count
                 summary.failed += failed
                 summary.succeeded += rows.count - failed

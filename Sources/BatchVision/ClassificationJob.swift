@@ -28,6 +28,9 @@ public final class ClassificationJob {
     public var decodeWorkers = 2
     /// Batch buffers in flight: one being inferred, the others being filled.
     public var bufferCount = 3
+    /// Called on a decode worker with each decoded image (its index among this run's inputs), for
+    /// previews such as the HTML report's thumbnails; the image is not kept after the call.
+    public var onDecoded: (@Sendable (Int, RGBImage) -> Void)?
 
     public init(locations: [String], classifier: Classifier, decoder: ImageDecoder, fetcher: any ByteFetcher = LocalFileFetcher()) {
         self.locations = locations
@@ -45,7 +48,7 @@ public final class ClassificationJob {
             itemCount: items.count, batchSize: classifier.batchSize, elementCount: classifier.imageElementCount,
             workers: max(1, decodeWorkers), bufferCount: max(2, bufferCount))
         let clock = StageClock()
-        let (decoder, fetcher, preprocessor) = (self.decoder, self.fetcher, classifier.preprocessor)
+        let (decoder, fetcher, preprocessor, onDecoded) = (self.decoder, self.fetcher, classifier.preprocessor, self.onDecoded)
         var times = StageTimes()
         var output = [Float](repeating: 0, count: classifier.batchSize * classifier.classCount)
         try scheduler.run(
@@ -57,6 +60,7 @@ public final class ClassificationJob {
                     let image = try decoder.decode(bytes)
                     preprocessor.run(image, into: slot)
                     clock.add(read: t1 - t0, decode: DispatchTime.now().uptimeNanoseconds - t1)
+                    onDecoded?(item, image)
                     return nil
                 } catch {
                     return "\(error)"

@@ -71,6 +71,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Write an HTML page with thumbnails, top-k labels and failures.")
     var report: String?
 
+    @Option(help: "Rows the --report shows with thumbnails (the first N, in input order); failures are listed too, up to 1000.")
+    var reportLimit = 200
+
     @Option(help: "Write the end summary as JSON to this file.")
     var summaryJson: String?
 
@@ -86,6 +89,7 @@ struct ClassifyCommand: ParsableCommand {
         guard rowsPerFile >= 1, rowGroupSize >= 1, decodeWorkers >= 1 else {
             throw ValidationError("--rows-per-file, --row-group-size and --decode-workers must be at least 1")
         }
+        guard reportLimit >= 0 else { throw ValidationError("--report-limit must be 0 or more") }
         guard !(resume && overwrite) else { throw ValidationError("pass either --resume or --overwrite, not both") }
     }
 
@@ -111,9 +115,14 @@ struct ClassifyCommand: ParsableCommand {
             FileHandle.standardError.write(Data("note: --fast-decode trades pixel-exactness for speed\n".utf8))
         }
         let progress = ProgressReporter(total: job.locations.count, quiet: quiet)
-        let summary = try job.run { done, failed in progress.update(done: done, failed: failed) }
+        let collector = report.map { _ in HTMLReport.Collector(limits: HTMLReport.Limits(thumbnails: reportLimit)) }
+        let summary = try job.run(report: collector) { done, failed in progress.update(done: done, failed: failed) }
         progress.finish()
         summary.lines.forEach { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        if let report, let collector {
+            try HTMLReport(job: job, summary: summary, collector: collector).write(to: report)
+            FileHandle.standardError.write(Data("report: \(report)\n".utf8))
+        }
         if let summaryJson {
             let data = try JSONSerialization.data(withJSONObject: summary.json, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: summaryJson))

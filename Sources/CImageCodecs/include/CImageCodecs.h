@@ -34,6 +34,17 @@ int bv_jpeg_read_header(const uint8_t *data, size_t size, bv_jpeg_header *header
 int bv_jpeg_decode(const uint8_t *data, size_t size, int scale_denom, int channels, uint8_t *out,
                    int out_width, int out_height, char *err);
 
+// MARK: - JPEG encoding (TurboJPEG), for report thumbnails
+
+/// The most bytes bv_jpeg_encode_rgb can write for a width x height image (tjBufSize, 4:2:0).
+size_t bv_jpeg_encode_bound(int width, int height);
+
+/// Encodes `rgb` (width * height * 3 bytes, rows top to bottom) as a baseline 4:2:0 JPEG at
+/// `quality` (1...100) into `out` (`capacity` >= bv_jpeg_encode_bound bytes); the encoded size
+/// goes to `out_size`. Returns BV_OK or BV_ERROR.
+int bv_jpeg_encode_rgb(const uint8_t *rgb, int width, int height, int quality, uint8_t *out, size_t capacity,
+                       size_t *out_size, char *err);
+
 // MARK: - PNG (libpng)
 
 /// IHDR facts and the palette of a PNG as libpng reads them.

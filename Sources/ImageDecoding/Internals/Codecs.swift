@@ -53,6 +53,33 @@ enum Codecs {
         }
     }
 
+    // MARK: - JPEG encoding
+
+    /// Encodes `pixels` ((height, width, 3) u8, RGB) as a baseline 4:2:0 JPEG at `quality`.
+    ///
+    /// The corresponding C function is `tjCompress2`.
+    static func jpegEncode(
+        _ pixels: UnsafeRawBufferPointer, width: Int, height: Int, quality: Int
+    ) throws(JPEGEncodingError) -> [UInt8] {
+        guard width > 0, height > 0, pixels.count >= width * height * 3 else {
+            throw JPEGEncodingError(reason: "\(width)x\(height) RGB needs \(width * height * 3) bytes, got \(pixels.count)")
+        }
+        let bound = bv_jpeg_encode_bound(Int32(width), Int32(height))
+        guard bound > 0 else { throw JPEGEncodingError(reason: "tjBufSize: \(width)x\(height) is too large") }
+        var out = [UInt8](repeating: 0, count: bound)
+        var size = 0
+        let result = out.withUnsafeMutableBufferPointer { buffer in
+            call { err in
+                bv_jpeg_encode_rgb(
+                    pixels.bindMemory(), Int32(width), Int32(height), Int32(quality), buffer.baseAddress, buffer.count,
+                    &size, err)
+            }
+        }
+        guard result.status == BV_OK else { throw JPEGEncodingError(reason: result.message) }
+        out.removeSubrange(size...)
+        return out
+    }
+
     // MARK: - PNG
 
     /// A PNG's IHDR facts and PLTE, as libpng reads them.
