@@ -53,8 +53,9 @@ public final class BatchJob {
     public var format: OutputFormat {
         get throws {
             if let format = configuration.format { return format }
-            let path = configuration.output.hasSuffix("/") ? "" : configuration.output
-            guard let format = OutputFormat(path: path) else { throw BatchJobError.unknownFormat(configuration.output) }
+            // A folder of parts is Parquet unless --format says otherwise.
+            if case .directory = OutputTarget(path: configuration.output) { return .parquet }
+            guard let format = OutputFormat(path: configuration.output) else { throw BatchJobError.unknownFormat(configuration.output) }
             return format
         }
     }

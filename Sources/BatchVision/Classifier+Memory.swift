@@ -81,9 +81,15 @@ extension Classifier {
             }
         }
         if !good.isEmpty {
+            // Always run a full batch, zero-padded: oneDNN picks kernels per batch size, and an image's
+            // probabilities must not change in their last bits with how many images shared its batch
+            // (a shard's or a resumed run's last batch, a batch with failed inputs).
+            if let base = batch.buffer.baseAddress, good.count < batchSize {
+                (base + good.count * n).update(repeating: 0, count: (batchSize - good.count) * n)
+            }
             try self.logits(
-                UnsafeBufferPointer(rebasing: batch.buffer[0..<good.count * n]), count: good.count,
-                into: UnsafeMutableBufferPointer(rebasing: logits[0..<good.count * classes]))
+                UnsafeBufferPointer(rebasing: batch.buffer[0..<batchSize * n]), count: batchSize,
+                into: UnsafeMutableBufferPointer(rebasing: logits[0..<batchSize * classes]))
         }
         var rows: [Prediction] = []
         var slot = 0
