@@ -24,6 +24,8 @@ public final class BatchJob {
         public var limit: Int?
         public var resume = false
         public var overwrite = false
+        /// An S3-compatible endpoint (`--s3-endpoint`); default `AWS_ENDPOINT_URL`, else AWS.
+        public var s3Endpoint: String?
         /// Stop (cleanly, with what is done committed) once more than this many inputs failed.
         public var maxErrors: Int?
 
@@ -38,11 +40,14 @@ public final class BatchJob {
     public let locations: [String]
     public let classifier: Classifier
     public let listSeconds: Double
+    /// The S3 client, when any source is in S3.
+    let s3: S3Inputs?
 
-    public init(_ configuration: Configuration, lister: (([String]) throws -> [String])? = nil) throws {
+    public init(_ configuration: Configuration) throws {
         self.configuration = configuration
         let start = Date()
-        var all = try lister?(configuration.sources) ?? InputListing.expand(configuration.sources)
+        s3 = try S3Inputs.forSources(InputListing.expandLists(configuration.sources).map(\.0), endpoint: configuration.s3Endpoint)
+        var all = try s3?.expand(configuration.sources) ?? InputListing.expand(configuration.sources)
         if let limit = configuration.limit { all = Array(all.prefix(limit)) }
         locations = configuration.shard.map { Array($0.select(all)) } ?? all
         listSeconds = Date().timeIntervalSince(start)
@@ -64,7 +69,7 @@ public final class BatchJob {
     ///
     /// With a `report` collector, decode workers also make its thumbnails and every row is offered to it.
     public func run(
-        fetcher: any ByteFetcher = LocalFileFetcher(), report: HTMLReport.Collector? = nil,
+        fetcher: (any ByteFetcher)? = nil, report: HTMLReport.Collector? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> JobSummary {
         let start = Date()
@@ -79,7 +84,8 @@ public final class BatchJob {
         var summary = JobSummary()
         summary.inputs = locations.count
         summary.resumed = min(committer.committedRows, locations.count)
-        let job = ClassificationJob(locations: locations, classifier: classifier, decoder: ImageDecoder(options: configuration.decode), fetcher: fetcher)
+        let job = ClassificationJob(locations: locations, classifier: classifier, decoder: ImageDecoder(options: configuration.decode),
+            fetcher: fetcher ?? s3?.fetcher() ?? LocalFileFetcher())
         job.topK = configuration.topK
         job.includeLogits = configuration.sink.includeLogits
         job.decodeWorkers = configuration.decodeWorkers

@@ -59,6 +59,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Classify only the first N inputs (after sorting).")
     var limit: Int?
 
+    @Option(help: "S3-compatible endpoint for s3:// sources (path-style addressing), e.g. http://127.0.0.1:9000. Default: $AWS_ENDPOINT_URL, else AWS.")
+    var s3Endpoint: String?
+
     @Flag(help: "Continue an interrupted job with the same inputs and options, skipping committed rows.")
     var resume = false
 
@@ -97,7 +100,8 @@ struct ClassifyCommand: ParsableCommand {
         var config = BatchJob.Configuration(sources: sources, output: output)
         config.format = format
         config.classifier = try model.configuration(preset: nil).withPreset(preprocessing)
-        config.decode = decoding.decoder(resizeSize: nil).options
+        let modelPreset = ModelCatalog.entry(named: model.model)?.preset ?? .imagenet
+        config.decode = decoding.decoder(resizeSize: try preprocessing.preset(base: modelPreset).resizeSize).options
         config.sink.includeLogits = emit.contains("logits")
         config.sink.compression = compression
         config.sink.rowGroupSize = rowGroupSize
@@ -109,6 +113,7 @@ struct ClassifyCommand: ParsableCommand {
         config.resume = resume
         config.overwrite = overwrite
         config.maxErrors = maxErrors
+        config.s3Endpoint = s3Endpoint
 
         let job = try BatchJob(config)
         if decoding.fastDecode {
