@@ -17,7 +17,7 @@ final class DifferentialFuzzTests: XCTestCase {
         let cases = try GeneratedCases("seeds")
         defer { cases.remove() }
         let seeds = try cases.files.map { try [UInt8](Data(contentsOf: $0)) }
-        var rng = MutationFuzzTests.SplitMix64(state: 0x5EED_D1FF)
+        var rng = SplitMix64(state: 0x5EED_D1FF)
         var mutants: [URL] = []
         for i in 0..<Self.count {
             var bytes = seeds[i % seeds.count]

@@ -1,5 +1,6 @@
 import ImageTransforms
 import TensorCore
+import TestSupport
 import XCTest
 
 /// Every SIMD variant gives the scalar variant's bytes and floats (no oracle needed: scalar is the

@@ -1,5 +1,6 @@
 import InferenceGraph
 import TensorCore
+import TestSupport
 import XCTest
 
 final class ShapeInferenceTests: XCTestCase {
