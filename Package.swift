@@ -91,5 +91,12 @@ let package = Package(
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
         .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
         .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
+        .testTarget(
+            name: "ImageNetModelsTests",
+            dependencies: [
+                "BatchVision", "ImageNetModels", "ModelWeights", "DNNLBackend", "ReferenceBackend", "InferenceGraph",
+                "TestSupport",
+            ]
+        ),
     ]
 )
