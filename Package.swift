@@ -114,5 +114,12 @@ let package = Package(
         .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
         // Drives python/tests (pytest, in .venv-test): the Ray predictor and sharded CLI runs against the CLI.
         .testTarget(name: "PythonPackageTests"),
+        .testTarget(
+            name: "ImageNetModelsTests",
+            dependencies: [
+                "BatchVision", "ImageNetModels", "ModelWeights", "DNNLBackend", "ReferenceBackend", "InferenceGraph",
+                "TestSupport",
+            ]
+        ),
     ]
 )

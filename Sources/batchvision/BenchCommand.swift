@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
             "model": classifier.entry.name, "batch_size": n, "threads": model.threads,
             "precision": model.precision.rawValue, "images_per_s": Double(n) / median, "images_per_s_best": Double(n) / times[0],
             "ms_per_batch": median * 1000, "batches": times.count, "load_s": classifier.loadSeconds,
-            "implementations": Dictionary(classifier.implementations.map { ($0, 1) }, uniquingKeysWith: +),
+            "implementations": implementationCounts(classifier.implementations),
         ]
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
@@ -62,8 +62,13 @@ struct BenchCommand: ParsableCommand {
         print("\(classifier.entry.name) \(model.precision.rawValue), batch \(n), \(model.threads) threads: "
             + String(format: "%.1f images/s (best %.1f), %.1f ms/batch, %d batches, load %.2f s",
                 Double(n) / median, Double(n) / times[0], median * 1000, times.count, classifier.loadSeconds))
-        let counts = Dictionary(classifier.implementations.map { ($0, 1) }, uniquingKeysWith: +)
+        let counts = implementationCounts(classifier.implementations)
         print("implementations: " + counts.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
         if verbose { classifier.implementations.forEach { print("  \($0)") } }
+    }
+
+    /// How many primitives use each implementation ("jit:avx2" ×52), from "step: implementation" lines.
+    private func implementationCounts(_ lines: [String]) -> [String: Int] {
+        Dictionary(lines.map { (String($0.split(separator: ": ").last ?? Substring($0)), 1) }, uniquingKeysWith: +)
     }
 }

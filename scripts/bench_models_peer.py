@@ -1,0 +1,123 @@
+"""One peer engine's images/s for one model at several batch sizes, timed like `batchvision bench`.
+
+Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0_PORT]
+  ENGINE   torch-eager | torch-channels_last   (Debian's /usr/bin/python3, torch 1.13.1)
+           onnxruntime | openvino             (the .venv-bench Python)
+           export                             (writes ONNX_DIR/MODEL.onnx with Debian's torch, then exits)
+  MODEL    resnet152 | resnet50 | efficientnet_lite0 (the efficientnet-lite-pytorch port, from LITE0_PORT)
+  BATCHES  comma-separated batch sizes
+Prints one JSON line per batch size. Timing (as `batchvision bench`): 2 warm-up calls, then calls until SECONDS
+have passed and at least 3 were made; images/s at the median call. Input: random normal (N, 3, 224, 224) float32.
+`others_cores` is how many cores' worth of CPU other processes used while timing (from /proc/stat): on a shared
+2-core machine, a number above ~0.2 means the result is disturbed.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def cpu_jiffies():
+    """(busy jiffies of the machine, total jiffies, this process's jiffies)."""
+    with open("/proc/stat") as f:
+        v = list(map(int, f.readline().split()[1:9]))
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+    with open("/proc/self/stat") as f:
+        s = f.read()
+    fields = s[s.rindex(")") + 2:].split()
+    return busy, busy + v[3] + v[4], int(fields[11]) + int(fields[12])
+
+
+def time_calls(fn, seconds):
+    fn()
+    fn()
+    times = []
+    b0, t0, o0 = cpu_jiffies()
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(times) < 3:
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    b1, t1, o1 = cpu_jiffies()
+    others = (os.cpu_count() or 1) * max(0, (b1 - b0) - (o1 - o0)) / max(1, t1 - t0)
+    return statistics.median(times), min(times), len(times), others
+
+
+def torch_model(name, port):
+    import torch
+
+    if name.startswith("resnet"):
+        import torchvision
+
+        return getattr(torchvision.models, name)(weights=None).eval()
+    sys.path.insert(0, port)
+    from efficientnet_lite_pytorch import EfficientNet
+
+    return EfficientNet.from_name("efficientnet-lite0").eval()
+
+
+def export(name, onnx_dir, port):
+    import torch
+
+    os.makedirs(onnx_dir, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            torch_model(name, port), torch.randn(1, 3, 224, 224), f"{onnx_dir}/{name}.onnx", input_names=["input"],
+            output_names=["logits"], opset_version=17, dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
+            do_constant_folding=True)
+
+
+def runner(engine, name, batch, threads, onnx_dir, port):
+    """A no-argument function running one batch, and the engine's version string."""
+    x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224), dtype=np.float32)
+    if engine.startswith("torch"):
+        import torch
+
+        torch.set_num_threads(threads)
+        model, tx = torch_model(name, port), torch.from_numpy(x)
+        if engine == "torch-channels_last":
+            model, tx = model.to(memory_format=torch.channels_last), tx.contiguous(memory_format=torch.channels_last)
+
+        def run():
+            with torch.inference_mode():
+                model(tx)
+        return run, f"torch {torch.__version__}"
+    if engine == "onnxruntime":
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(f"{onnx_dir}/{name}.onnx", so, providers=["CPUExecutionProvider"])
+        return (lambda: session.run(None, {"input": x})), f"onnxruntime {ort.__version__}"
+    if engine == "openvino":
+        import openvino as ov
+
+        core = ov.Core()
+        model = core.read_model(f"{onnx_dir}/{name}.onnx")
+        model.reshape({model.inputs[0].any_name: [batch, 3, 224, 224]})
+        config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY",
+                  "NUM_STREAMS": 1}
+        request = core.compile_model(model, "CPU", config).create_infer_request()
+        return (lambda: request.infer({0: x})), f"openvino {ov.__version__.split('-')[0]} f32"
+    raise SystemExit(f"unknown engine {engine}")
+
+
+def main(engine, name, batches, seconds, threads, onnx_dir, port=""):
+    if engine == "export":
+        return export(name, onnx_dir, port)
+    for batch in map(int, batches.split(",")):
+        run, version = runner(engine, name, batch, int(threads), onnx_dir, port)
+        median, best, calls, others = time_calls(run, float(seconds))
+        print(json.dumps({
+            "engine": engine, "version": version, "model": name, "batch_size": batch, "threads": int(threads),
+            "images_per_s": batch / median, "images_per_s_best": batch / best, "batches": calls,
+            "others_cores": round(others, 2)}), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
