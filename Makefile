@@ -46,7 +46,9 @@ demo: release
 	$(RELEASE_BIN) predict Samples/ --model efficientnet_lite0 --top-k 3
 	@echo
 	@echo "== batchvision classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet"
-	$(RELEASE_BIN) classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet --overwrite
+	$(RELEASE_BIN) classify Samples/ --model efficientnet_lite0 --output $(DEMO_OUT)/predictions.parquet --overwrite \
+	    --report $(DEMO_OUT)/report.html
+	@echo "open $(DEMO_OUT)/report.html to see the photos with their labels"
 
 # Tests run in release mode: the numeric checks (resize, tensors, logits) are 10-100x slower in debug.
 # Models the tests compare against PyTorch: EfficientNet-Lite0's real weights and the port's model code.
