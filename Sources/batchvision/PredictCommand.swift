@@ -42,7 +42,10 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let paths = try InputListing.expand(sources)
         guard !paths.isEmpty else { throw InputError.emptySelection }
-        let classifier = try Classifier(model.configuration(preset: nil).withPreset(preprocessing))
+        var configuration = try model.configuration(preset: nil).withPreset(preprocessing)
+        // Batches are padded to full size; a handful of images should not pay for sixteen.
+        configuration.batchSize = min(configuration.batchSize, paths.count)
+        let classifier = try Classifier(configuration)
         let decoder = decoding.decoder(resizeSize: classifier.preset.resizeSize)
         let job = ClassificationJob(locations: paths, classifier: classifier, decoder: decoder)
         job.topK = topK
