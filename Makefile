@@ -57,7 +57,7 @@ test-models:
 
 test: test-deps test-models
 	$(SWIFT) build $(RELEASE_FLAGS) --build-tests
-	$(SWIFT) test $(RELEASE_FLAGS) --skip-build
+	$(SWIFT) test $(RELEASE_FLAGS) --skip-build --disable-swift-testing  # every test is XCTest
 
 clean:
 	rm -rf .build .build-capi out .cache .venv-bench* $(TEST_VENV)
