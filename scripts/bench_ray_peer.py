@@ -1,7 +1,7 @@
 """scripts/bench-ray's Python side: the same Ray pipeline with the tutorial's PyTorch model and with ours.
 
-The PyTorch side is ../shared/bench/peers/ray_pipeline.py (preprocess + ResnetModel), copied so
-that both run under one ray.init with the same settings: num_cpus=2, one actor, batch 32, 2 threads.
+The PyTorch side is scripts/bench_ray_pipeline.py's preprocess + ResnetModel (the tutorial's), run under
+the same ray.init and settings as ours: num_cpus=2, one actor, batch 32, 2 threads.
 Usage: python bench_ray_peer.py IMAGE_DIR [RUNS]
 """
 import shutil
@@ -14,38 +14,9 @@ import pyarrow.parquet as pq
 import ray
 
 from batchvision import BatchVisionPredictor
+from bench_ray_pipeline import ResnetModel, preprocess  # the tutorial's side, shared with bench-pipeline
 
 BATCH, THREADS = 32, 2
-
-
-def preprocess(row):
-    """The tutorial's per-row preprocessing: ToTensor() then ResNet152_Weights.IMAGENET1K_V1.transforms()."""
-    import torchvision.transforms as T
-    from torchvision.models import ResNet152_Weights
-
-    x = ResNet152_Weights.IMAGENET1K_V1.transforms()(T.ToTensor()(row["image"]))
-    return {"path": row["path"], "transformed_image": x.numpy()}
-
-
-class ResnetModel:
-    """The tutorial's model class, with random weights (as our side uses)."""
-
-    def __init__(self):
-        import torch
-        import torchvision
-        from torchvision.models import ResNet152_Weights
-
-        torch.set_num_threads(THREADS)
-        self.torch = torch
-        self.categories = ResNet152_Weights.IMAGENET1K_V1.meta["categories"]
-        self.model = torchvision.models.resnet152(weights=None).eval()
-
-    def __call__(self, batch):
-        x = self.torch.from_numpy(np.ascontiguousarray(batch["transformed_image"]))
-        with self.torch.inference_mode():
-            idx = self.model(x).argmax(dim=1).numpy()
-        return {"path": batch["path"], "class_index": idx,
-                "predicted_label": np.array([self.categories[i] for i in idx])}
 
 
 def torch_pipeline(folder):

@@ -5,7 +5,7 @@
     .map_batches(ResnetModel, concurrency=1, batch_size=32)   # torch.set_num_threads(2), inference_mode
     .write_parquet(tmpdir)                  # path, class index, label
 
-Usage: bench_ray_pipeline.py IMAGE_DIR RUNS
+Usage: bench_ray_pipeline.py IMAGE_DIR RUNS      (scripts/bench_ray_peer.py imports preprocess and ResnetModel)
 Prints one JSON line per run: wall seconds (ray.init excluded, worker start-up included) and images/s.
 Adapted from shared/bench/peers/ray_pipeline.py.
 """
@@ -20,8 +20,6 @@ import time
 import numpy as np
 import ray
 
-imgdir, runs = sys.argv[1], int(sys.argv[2])
-n_images = len([p for p in glob.glob(os.path.join(imgdir, "*")) if p.lower().endswith((".jpg", ".jpeg", ".png"))])
 
 
 def preprocess(row):
@@ -51,18 +49,24 @@ class ResnetModel:
         return {"path": batch["path"], "class_index": idx, "predicted_label": np.array([self.categories[i] for i in idx])}
 
 
-ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
-ray.data.DataContext.get_current().enable_progress_bars = False
-for r in range(runs):
-    out = tempfile.mkdtemp(prefix="ray-pred-")
-    t0 = time.perf_counter()
-    ds = ray.data.read_images(imgdir, mode="RGB", include_paths=True)
-    ds = ds.map(preprocess).map_batches(ResnetModel, concurrency=1, batch_size=32)
-    ds.write_parquet(out)
-    dt = time.perf_counter() - t0
-    import pyarrow.parquet as pq
+def main(imgdir, runs):
+    n_images = len([p for p in glob.glob(os.path.join(imgdir, "*")) if p.lower().endswith((".jpg", ".jpeg", ".png"))])
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    for r in range(runs):
+        out = tempfile.mkdtemp(prefix="ray-pred-")
+        t0 = time.perf_counter()
+        ds = ray.data.read_images(imgdir, mode="RGB", include_paths=True)
+        ds = ds.map(preprocess).map_batches(ResnetModel, concurrency=1, batch_size=32)
+        ds.write_parquet(out)
+        dt = time.perf_counter() - t0
+        import pyarrow.parquet as pq
 
-    rows = pq.read_table(out).num_rows
-    shutil.rmtree(out)
-    print(json.dumps({"run": r + 1, "rows": rows, "images": n_images, "wall_s": dt, "images_per_s": rows / dt}), flush=True)
-ray.shutdown()
+        rows = pq.read_table(out).num_rows
+        shutil.rmtree(out)
+        print(json.dumps({"run": r + 1, "rows": rows, "images": n_images, "wall_s": dt, "images_per_s": rows / dt}), flush=True)
+    ray.shutdown()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
