@@ -18,7 +18,7 @@ all: build
 deps:
 	scripts/install-deps
 
-test-deps: test-venv
+test-deps:
 	scripts/install-deps --test
 
 # PyPI packages the tests judge our outputs with (Parquet readers, ...), in a venv of their own.
@@ -55,7 +55,8 @@ demo: release
 test-models:
 	BATCHVISION_HOME=$(CURDIR)/.cache/batchvision scripts/fetch-lite0 --with-port $(CURDIR)/.cache/efficientnet-lite-pytorch >/dev/null
 
-test: test-deps test-models
+# Order matters: the apt packages (python3-venv, python3-pip) come before the venv and the model downloads.
+test: test-deps test-venv test-models
 	$(SWIFT) build $(RELEASE_FLAGS) --build-tests
 	$(SWIFT) test $(RELEASE_FLAGS) --skip-build --disable-swift-testing  # every test is XCTest
 
