@@ -110,7 +110,10 @@ let package = Package(
         ),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "TestSupport"]),
         .testTarget(name: "BatchPipelineTests", dependencies: ["BatchPipeline"]),
-        .testTarget(name: "BatchVisionTests", dependencies: ["BatchVision", "TestSupport"]),
+        .testTarget(
+            name: "BatchVisionTests",
+            dependencies: ["BatchVision", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "PredictionSinksTests", dependencies: ["PredictionSinks", "TestSupport"]),
         // Drives python/tests (pytest, in .venv-test): the Ray predictor and sharded CLI runs against the CLI.
         .testTarget(name: "PythonPackageTests"),

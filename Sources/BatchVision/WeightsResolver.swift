@@ -1,10 +1,6 @@
-import Crypto
 import Foundation
 import ImageNetModels
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import ObjectStorage
 
 /// Finds a model's weights file the way a torchvision user expects.
 ///
@@ -42,47 +38,61 @@ public struct WeightsResolver: Sendable {
             let candidate = folder.appendingPathComponent(model.weights.fileName)
             if FileManager.default.isReadableFile(atPath: candidate.path) { return candidate }
         }
-        if allowDownload, let address = model.weights.url, let url = URL(string: address) {
-            if let file = try? download(url, expecting: model.weights, into: folders[0]) { return file }
+        var downloadProblem: String?
+        if allowDownload, let address = model.weights.url {
+            do {
+                return try download(address, expecting: model.weights, into: folders[0])
+            } catch {
+                downloadProblem = "\(error)"
+            }
         }
-        throw WeightsError.notFound(model: model.name, fileName: model.weights.fileName, url: model.weights.url, searched: folders)
+        throw WeightsError.notFound(
+            model: model.name, fileName: model.weights.fileName, url: model.weights.url, searched: folders,
+            downloadProblem: downloadProblem)
     }
 
     /// Downloads `url` to a temporary name, checks its digest, then renames it into place.
-    func download(_ url: URL, expecting known: KnownWeights, into folder: URL) throws -> URL {
+    func download(_ address: String, expecting known: KnownWeights, into folder: URL) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let target = folder.appendingPathComponent(known.fileName)
         let partial = folder.appendingPathComponent(".\(known.fileName).\(getpid()).partial")
         defer { try? FileManager.default.removeItem(at: partial) }
-        let data = try Data(contentsOf: url)
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        guard digest.hasPrefix(known.sha256) else { throw WeightsError.digestMismatch(url.absoluteString, digest) }
-        try data.write(to: partial)
-        _ = try FileManager.default.replaceItemAt(target, withItemAt: partial)
+        let digest = try HTTPDownload.fetch(address, to: partial.path, maxBytes: Self.maxWeightsBytes, timeout: .seconds(1800))
+        guard digest.hasPrefix(known.sha256) else { throw WeightsError.digestMismatch(address, digest) }
+        // rename(2): atomic, and replaces a stale file (FileManager.replaceItemAt needs one to exist).
+        guard rename(partial.path, target.path) == 0 else {
+            throw WeightsError.unwritable(target.path, String(cString: strerror(errno)))
+        }
         return target
     }
+
+    /// The largest checkpoint the catalog knows (ResNet-152) is 241 MB; 4 GiB is room for any.
+    static let maxWeightsBytes = 4 << 30
 }
 
 /// Why no weights file could be found.
 public enum WeightsError: UserFacingError {
     case unreadable(String)
-    case notFound(model: String, fileName: String, url: String?, searched: [URL])
+    case notFound(model: String, fileName: String, url: String?, searched: [URL], downloadProblem: String?)
     case digestMismatch(String, String)
+    case unwritable(String, String)
 
     public var message: String {
         switch self {
         case .unreadable(let path): "cannot read weights file \(path)"
-        case .notFound(let model, let file, _, let searched):
+        case .notFound(let model, let file, _, let searched, let problem):
             "no weights for \(model): \(file) is not in " + searched.map(\.path).joined(separator: " or ")
+                + (problem.map { ", and the download failed: \($0)" } ?? "")
         case .digestMismatch(let url, let digest): "download from \(url) has SHA-256 \(digest), not the published one"
+        case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
         }
     }
 
     public var hint: String? {
         switch self {
-        case .notFound(_, let file, let url?, let searched):
+        case .notFound(_, let file, let url?, let searched, _):
             "download \(url) into \(searched[0].path)/\(file), or pass --weights PATH (or --random-weights to benchmark)"
-        case .notFound(_, let file, nil, let searched):
+        case .notFound(_, let file, nil, let searched, _):
             "put \(file) into \(searched[0].path), or pass --weights PATH (`make demo` fetches EfficientNet-Lite0's)"
         default: nil
         }

@@ -1,9 +1,3 @@
-import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// One page of a ListObjectsV2 response.
 struct ListObjectsPage: Sendable {
     var objects: [S3Object] = []
@@ -26,21 +20,49 @@ enum ListObjectsParser {
     /// S3 returns at most 1,000 keys a page; ten times that is certainly not S3.
     static let maxEntriesPerPage = 10_000
 
+    /// Enough for a 1,024-byte key percent-encoded three bytes per byte, with room to spare.
+    private static let maxTextBytes = 4 * S3URL.maxKeyBytes
+    private static let maxDepth = 16
+
     /// Parses one page; `urlEncoded` says whether keys are percent-encoded.
     ///
     /// - Throws: a description of the first problem found.
     static func parse(_ document: [UInt8], urlEncoded: Bool) throws(ParseFailure) -> ListObjectsPage {
-        let delegate = Delegate(urlEncoded: urlEncoded)
-        let parser = XMLParser(data: Data(document))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        let parsed = parser.parse()
-        if let failure = delegate.failure { throw failure }
-        guard parsed else { throw ParseFailure("the listing is not well-formed XML") }
-        guard delegate.sawRoot else { throw ParseFailure("the document is not a ListBucketResult") }
-        // Some XMLParser builds accept a document cut short; a cut listing must not pass as complete.
-        guard delegate.closedRoot else { throw ParseFailure("the listing ends before </ListBucketResult>") }
-        return delegate.page
+        var reader = XMLReader(document)
+        var page = ListObjectsPage()
+        var path: [String] = []
+        var text = ""
+        var entry: (key: String?, size: Int?) = (nil, nil)
+        while true {
+            let event: XMLReader.Event?
+            do { event = try reader.next() } catch { throw ParseFailure("the listing is not well-formed XML (\(error.reason))") }
+            guard let event else { break }
+            switch event {
+            case .start(let name):
+                if path.isEmpty, name != "ListBucketResult" { throw ParseFailure("the document is not a ListBucketResult") }
+                guard path.count < maxDepth else { throw ParseFailure("the listing nests too deeply") }
+                path.append(name)
+                text = ""
+                if path == ["ListBucketResult", "Contents"] { entry = (nil, nil) }
+            case .text(let more):
+                guard text.utf8.count + more.utf8.count <= maxTextBytes else {
+                    throw ParseFailure("a listing field is longer than \(maxTextBytes) bytes")
+                }
+                text += more
+            case .end:
+                switch path {
+                case ["ListBucketResult", "IsTruncated"]: page.isTruncated = text == "true"
+                case ["ListBucketResult", "NextContinuationToken"]: page.nextContinuationToken = text
+                case ["ListBucketResult", "Contents", "Key"]: entry.key = try key(text, urlEncoded: urlEncoded)
+                case ["ListBucketResult", "Contents", "Size"]: entry.size = try size(text)
+                case ["ListBucketResult", "Contents"]: try append(entry, to: &page)
+                default: break
+                }
+                path.removeLast()
+                text = ""
+            }
+        }
+        return page
     }
 
     /// Why a document was refused.
@@ -49,83 +71,25 @@ enum ListObjectsParser {
         init(_ reason: String) { self.reason = reason }
     }
 
-    // MARK: - SAX delegate
+    // MARK: - Fields
 
-    private final class Delegate: NSObject, XMLParserDelegate {
-        let urlEncoded: Bool
-        var page = ListObjectsPage()
-        var failure: ParseFailure?
-        var sawRoot = false
-        var closedRoot = false
-        private var path: [String] = []
-        private var text = ""
-        private var key: String?
-        private var size: Int?
+    private static func key(_ text: String, urlEncoded: Bool) throws(ParseFailure) -> String {
+        let decoded = urlEncoded ? URIEncoding.decodeFormEncoded(text) : text
+        guard let decoded else { throw ParseFailure("a key is not valid percent-encoded UTF-8") }
+        if let problem = S3URL.keyProblem(decoded) { throw ParseFailure("listed key refused: \(problem)") }
+        return decoded
+    }
 
-        /// Enough for a 1,024-byte key percent-encoded three bytes per byte, with room to spare.
-        private static let maxTextBytes = 4 * S3URL.maxKeyBytes
-        private static let maxDepth = 16
+    private static func size(_ text: String) throws(ParseFailure) -> Int {
+        guard let value = Int(text), value >= 0 else { throw ParseFailure("an object size is not a count of bytes") }
+        return value
+    }
 
-        init(urlEncoded: Bool) { self.urlEncoded = urlEncoded }
-
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            if path.isEmpty {
-                guard name == "ListBucketResult" else { return fail(parser, "the document is not a ListBucketResult") }
-                sawRoot = true
-            }
-            guard path.count < Self.maxDepth else { return fail(parser, "the listing nests too deeply") }
-            path.append(name)
-            text = ""
-            if path == ["ListBucketResult", "Contents"] { (key, size) = (nil, nil) }
+    private static func append(_ entry: (key: String?, size: Int?), to page: inout ListObjectsPage) throws(ParseFailure) {
+        guard let key = entry.key, let size = entry.size else { throw ParseFailure("an entry lacks its Key or Size") }
+        guard page.objects.count < maxEntriesPerPage else {
+            throw ParseFailure("a page lists more than \(maxEntriesPerPage) objects")
         }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard text.utf8.count + string.utf8.count <= Self.maxTextBytes else {
-                return fail(parser, "a listing field is longer than \(Self.maxTextBytes) bytes")
-            }
-            text += string
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            switch path {
-            case ["ListBucketResult", "IsTruncated"]: page.isTruncated = text == "true"
-            case ["ListBucketResult", "NextContinuationToken"]: page.nextContinuationToken = text
-            case ["ListBucketResult", "Contents", "Key"]: readKey(parser)
-            case ["ListBucketResult", "Contents", "Size"]: readSize(parser)
-            case ["ListBucketResult", "Contents"]: finishEntry(parser)
-            default: break
-            }
-            path.removeLast()
-            if path.isEmpty { closedRoot = true }
-            text = ""
-        }
-
-        private func readKey(_ parser: XMLParser) {
-            let decoded = urlEncoded ? URIEncoding.decodeFormEncoded(text) : text
-            guard let decoded else { return fail(parser, "a key is not valid percent-encoded UTF-8") }
-            if let problem = S3URL.keyProblem(decoded) { return fail(parser, "listed key refused: \(problem)") }
-            key = decoded
-        }
-
-        private func readSize(_ parser: XMLParser) {
-            guard let value = Int(text), value >= 0 else { return fail(parser, "an object size is not a count of bytes") }
-            size = value
-        }
-
-        private func finishEntry(_ parser: XMLParser) {
-            guard let key, let size else { return fail(parser, "an entry lacks its Key or Size") }
-            guard page.objects.count < ListObjectsParser.maxEntriesPerPage else {
-                return fail(parser, "a page lists more than \(ListObjectsParser.maxEntriesPerPage) objects")
-            }
-            page.objects.append(S3Object(key: key, size: size))
-        }
-
-        private func fail(_ parser: XMLParser, _ reason: String) {
-            if failure == nil { failure = ParseFailure(reason) }
-            parser.abortParsing()
-        }
+        page.objects.append(S3Object(key: key, size: size))
     }
 }

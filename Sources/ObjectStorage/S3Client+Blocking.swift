@@ -18,7 +18,7 @@ extension S3Client {
 }
 
 /// Runs `operation` as a task and waits for it on this (non-concurrency) thread.
-private func runBlocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
+func runBlocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let result = NIOLockedValueBox<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {

@@ -58,3 +58,69 @@ final class ListObjectsParserTests: XCTestCase {
         XCTAssertEqual(S3ErrorResponse(parsing: []).code, "")
     }
 }
+
+/// The small XML reader behind both S3 documents: what it accepts, what it refuses, and that no
+/// mutation of a real page crashes it.
+final class XMLReaderTests: XCTestCase {
+    private func events(_ text: String) throws -> [XMLReader.Event] {
+        var reader = XMLReader(Array(text.utf8))
+        var events: [XMLReader.Event] = []
+        while let event = try reader.next() { events.append(event) }
+        return events
+    }
+
+    func testElementsTextReferencesCDATAAndComments() throws {
+        XCTAssertEqual(
+            try events(
+                "<?xml version='1.0'?>\n<!-- c --><r a=\"1\" b='x&amp;y'><k>a&lt;b&#65;&#x42;&quot;&apos;&gt;&amp;</k>"
+                    + "<e/><c><![CDATA[<not a tag>]]></c><!-- inside --></r>\n"),
+            [.start("r"), .start("k"), .text("a<bAB\"'>&"), .end("k"), .start("e"), .end("e"),
+             .start("c"), .text("<not a tag>"), .end("c"), .end("r")])
+        XCTAssertEqual(try events("<ü>ß</ü>"), [.start("ü"), .text("ß"), .end("ü")])
+    }
+
+    func testMalformedDocumentsAreRefused() {
+        let cases = [
+            "", "   ", "text", "<a>", "<a></b>", "<a></a><b></b>", "<a>&bogus;</a>", "<a>&#0;</a>", "<a>&#xD800;</a>",
+            "<a>& b</a>", "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "<a b></a>", "<a b=c></a>", "<a b=\"<\"></a>",
+            "<a><!-- open</a>", "<a><![CDATA[x</a>", "</a>", "<1a></1a>", "<a>x</a>tail", "<a\u{0}></a>",
+        ]
+        for text in cases {
+            XCTAssertThrowsError(try events(text), text)
+        }
+        var reader = XMLReader([0x3C, 0x61, 0x3E, 0xFF, 0x3C, 0x2F, 0x61, 0x3E])  // <a>\xFF</a>
+        XCTAssertThrowsError(try reader.next().flatMap { _ in try reader.next() })
+    }
+
+    /// Seeded mutations of a real page: every outcome is a page or a thrown error, never a crash.
+    func testMutatedListingsNeverCrash() {
+        let page = Array(
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name>
+            <IsTruncated>true</IsTruncated><NextContinuationToken>t&amp;k</NextContinuationToken>
+            <Contents><Key>img/a%2Bb.jpg</Key><Size>12</Size></Contents>
+            <Contents><Key>img/%C3%BC.png</Key><Size>0</Size></Contents></ListBucketResult>
+            """.utf8)
+        var state: UInt64 = 0x5EED
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("<>/&;#x![]-?=\"' aZ0\u{0}".utf8) + [0xC3, 0xFF]
+        var parsed = 0
+        for _ in 0..<3_000 {
+            var bytes = page
+            for _ in 0..<(1 + random(4)) {
+                switch random(3) {
+                case 0: bytes[random(bytes.count)] = alphabet[random(alphabet.count)]
+                case 1: bytes.remove(at: random(bytes.count))
+                default: bytes.insert(alphabet[random(alphabet.count)], at: random(bytes.count))
+                }
+            }
+            if (try? ListObjectsParser.parse(bytes, urlEncoded: true)) != nil { parsed += 1 }
+            _ = S3ErrorResponse(parsing: bytes)
+        }
+        XCTAssertGreaterThan(parsed, 0, "some mutations (inside text) still parse")
+    }
+}
