@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // MARK: - Foundation of every module
@@ -49,7 +50,10 @@ let package = Package(
         .target(name: "InferenceGraph", dependencies: ["TensorCore"]),
         .target(name: "ReferenceBackend", dependencies: ["TensorCore", "InferenceGraph"]),
         .systemLibrary(name: "CDNNL"),
-        .target(name: "DNNLBackend", dependencies: ["TensorCore", "InferenceGraph", "CDNNL"]),
+        .target(
+            name: "DNNLBackend",
+            dependencies: ["TensorCore", "InferenceGraph", "CDNNL", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(name: "engine-bench", dependencies: ["TensorCore", "InferenceGraph", "DNNLBackend"]),
         .target(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
@@ -78,12 +82,16 @@ let package = Package(
             name: "BatchVision",
             dependencies: [
                 "TensorCore", "ImageDecoding", "ImageTransforms", "ModelWeights", "ImageNetModels", "InferenceGraph",
-                "DNNLBackend", "ReferenceBackend", "BatchPipeline", "PredictionSinks", "ObjectStorage", .product(name: "Crypto", package: "swift-crypto"),
+                "DNNLBackend", "ReferenceBackend", "BatchPipeline", "PredictionSinks", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "batchvision",
-            dependencies: ["BatchVision", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "BatchVision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         .target(name: "BatchVisionC", dependencies: ["BatchVision"], exclude: ["include"]),

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import PredictionSinks
 
 /// The whole `classify` job as one value: sources in, one committed row per input out.
@@ -51,8 +52,16 @@ public final class BatchJob {
         if let limit = configuration.limit { all = Array(all.prefix(limit)) }
         locations = configuration.shard.map { Array($0.select(all)) } ?? all
         listSeconds = Date().timeIntervalSince(start)
+        let shard = configuration.shard.map { " (shard \($0.index)/\($0.count) of \(all.count))" } ?? ""
+        Self.logger.info("listed \(locations.count) inputs\(shard) in \(String(format: "%.2f", listSeconds)) s")
         classifier = try Classifier(configuration.classifier)
+        Self.logger.info(
+            "model \(classifier.entry.name) loaded in \(String(format: "%.2f", classifier.loadSeconds)) s",
+            metadata: ["weights": "\(classifier.weightsFile?.path ?? "random (seeded)")"])
     }
+
+    /// The job's own log lines: listing, model load, resume, each failed input (debug), early stops.
+    static let logger = Logger(label: "batchvision.job")
 
     /// The output format: `--format`, else the output's extension.
     public var format: OutputFormat {
@@ -84,6 +93,7 @@ public final class BatchJob {
         var summary = JobSummary()
         summary.inputs = locations.count
         summary.resumed = min(committer.committedRows, locations.count)
+        if summary.resumed > 0 { Self.logger.info("resuming: \(summary.resumed) rows already committed, \(locations.count - summary.resumed) to go") }
         let job = ClassificationJob(locations: locations, classifier: classifier, decoder: ImageDecoder(options: configuration.decode),
             fetcher: fetcher ?? s3?.fetcher() ?? LocalFileFetcher())
         job.topK = configuration.topK
@@ -95,6 +105,7 @@ public final class BatchJob {
                 try committer.append(rows)
                 report?.record(rows)
                 let failed = rows.filter { $0.error != nil }.count
+                for row in rows where row.error != nil { Self.logger.debug("\(row.path): \(row.error ?? "")") }
                 summary.failed += failed
                 summary.succeeded += rows.count - failed
                 progress(summary.succeeded + summary.failed, summary.failed)
@@ -102,6 +113,7 @@ public final class BatchJob {
             }
         } catch let stop as StopEarly {
             summary.stoppedEarly = stop.message
+            Self.logger.warning("\(stop.message)")
         }
         let t0 = Date()
         summary.outputs = try committer.finish().map(\.path)

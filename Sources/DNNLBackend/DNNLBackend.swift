@@ -1,6 +1,7 @@
 import CDNNL
 import Foundation
 import InferenceGraph
+import Logging
 import TensorCore
 
 /// Runs graphs on the CPU with oneDNN 2.6: blocked layouts, JIT kernels, fused post-ops.
@@ -30,15 +31,11 @@ public struct DNNLBackend: Backend {
         /// OpenMP threads for each run; nil leaves OpenMP's default (OMP_NUM_THREADS or all cores).
         public var threads: Int?
         public var referenceImplementations: ReferencePolicy
-        /// Receives one line per primitive naming the implementation oneDNN picked.
-        public var log: (@Sendable (String) -> Void)?
 
-        public init(precision: Precision = .fp32, threads: Int? = nil, referenceImplementations: ReferencePolicy = .refuse,
-                    log: (@Sendable (String) -> Void)? = nil) {
+        public init(precision: Precision = .fp32, threads: Int? = nil, referenceImplementations: ReferencePolicy = .refuse) {
             self.precision = precision
             self.threads = threads
             self.referenceImplementations = referenceImplementations
-            self.log = log
         }
     }
 
@@ -79,7 +76,9 @@ public struct DNNLBackend: Backend {
         return .fp32
     }
 
-    static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: onednn: \(message)\n".utf8))
-    }
+    /// Warnings (bf16 falling back, reference kernels) and, at debug level, the implementation oneDNN
+    /// picked for every primitive of every plan.
+    static let logger = Logger(label: "batchvision.onednn")
+
+    static func warn(_ message: String) { logger.warning("\(message)") }
 }

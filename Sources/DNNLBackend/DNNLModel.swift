@@ -41,6 +41,8 @@ public final class DNNLModel: CompiledModel {
             computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options)
         let plan = try builder.build()
         plans[batchSize] = plan
+        DNNLBackend.logger.info(
+            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations))")
         return plan
     }
 
@@ -49,6 +51,12 @@ public final class DNNLModel: CompiledModel {
         let plan = try prepare(batchSize: batchSize)
         applyThreadCount()
         try plan.execute(input: input, output: output, stream: stream)
+    }
+
+    /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...", most used first.
+    static func tally(_ implementations: [(step: String, implementation: String)]) -> String {
+        let counts = Dictionary(implementations.map { ($0.implementation, 1) }, uniquingKeysWith: +)
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
     }
 
     /// The implementation oneDNN picked for each primitive at `batchSize` ("brgconv:avx2", "jit:avx2", ...).

@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     @OptionGroup var model: ModelOptionGroup
+    @OptionGroup var logging: LoggingOptionGroup
 
     @Option(help: "Seconds of timed batches (after 2 warm-up batches).")
     var seconds = 8.0
@@ -25,6 +26,7 @@ struct BenchCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
+        logging.bootstrap(fallback: .warning)
         let classifier = try Classifier(model.configuration(preset: nil))
         let n = classifier.batchSize
         var input = [Float](repeating: 0, count: n * classifier.imageElementCount)

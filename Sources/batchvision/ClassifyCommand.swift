@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatchVision
 import Foundation
+import Logging
 
 /// `batchvision classify`: the whole batch job, from folders, lists or S3 to Parquet/CSV/JSONL.
 struct ClassifyCommand: ParsableCommand {
@@ -85,6 +86,7 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var preprocessing: PreprocessOptionGroup
     @OptionGroup var decoding: DecodeOptionGroup
+    @OptionGroup var logging: LoggingOptionGroup
 
     func validate() throws {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
@@ -97,6 +99,7 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap(fallback: quiet ? .warning : .info)
         var config = BatchJob.Configuration(sources: sources, output: output)
         config.format = format
         config.classifier = try model.configuration(preset: nil).withPreset(preprocessing)
@@ -117,7 +120,7 @@ struct ClassifyCommand: ParsableCommand {
 
         let job = try BatchJob(config)
         if decoding.fastDecode {
-            FileHandle.standardError.write(Data("note: --fast-decode trades pixel-exactness for speed\n".utf8))
+            Logger(label: "batchvision.decode").notice("--fast-decode trades pixel-exactness for speed")
         }
         let progress = ProgressReporter(total: job.locations.count, quiet: quiet)
         let collector = report.map { _ in HTMLReport.Collector(limits: HTMLReport.Limits(thumbnails: reportLimit)) }

@@ -22,6 +22,7 @@ struct PredictCommand: ParsableCommand {
     var sources: [String]
 
     @OptionGroup var model: ModelOptionGroup
+    @OptionGroup var logging: LoggingOptionGroup
 
     @Option(name: .customLong("top-k"), help: "How many of the most likely classes to report.")
     var topK = 5
@@ -40,6 +41,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap(fallback: .warning)
         let paths = try InputListing.expand(sources)
         guard !paths.isEmpty else { throw InputError.emptySelection }
         var configuration = try model.configuration(preset: nil).withPreset(preprocessing)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Tells the user how a job is going: a redrawn bar on a terminal, periodic log lines otherwise.
 final class ProgressReporter {
@@ -9,6 +10,8 @@ final class ProgressReporter {
     private var lastDraw = Date.distantPast
     private var done = 0
     private var failed = 0
+    /// Where the periodic lines go when stderr is not a terminal (a log file, a batch scheduler's capture).
+    private let logger = Logger(label: "batchvision.progress")
 
     init(total: Int, quiet: Bool) {
         self.total = total
@@ -34,7 +37,7 @@ final class ProgressReporter {
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             write("\r\(bar) \(stats)\u{1B}[K")
         } else {
-            write("progress: \(stats)\n")
+            logger.info("\(stats)")
         }
     }
 

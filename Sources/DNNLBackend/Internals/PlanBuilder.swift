@@ -189,7 +189,7 @@ final class PlanBuilder {
         defer { DNNL.primitiveDescDestroy(pd) }
         let implementation = try DNNL.implementation(pd)
         plan.implementations.append((label, implementation))
-        options.log?("onednn: \(label): \(implementation)")
+        DNNLBackend.logger.debug("\(label): \(implementation)", metadata: ["batch": "\(n)"])
         if isConvolution, implementation.hasPrefix("ref") {
             switch options.referenceImplementations {
             case .refuse: throw DNNLError.referenceImplementation(node: label, implementation: implementation)
