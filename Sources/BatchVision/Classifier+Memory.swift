@@ -44,7 +44,7 @@ extension Classifier {
             },
             consume: { batch in
                 try logits.withUnsafeMutableBufferPointer { out in
-                    rows += try predictions(batch, topK: topK, includeLogits: includeLogits, logits: out) { item in
+                    rows += try predictions(batch, topK: topK, includeLogits: includeLogits, padded: false, logits: out) { item in
                         item < names.count ? names[item] : "\(item)"
                     }
                 }
@@ -67,10 +67,16 @@ extension Classifier {
 
     /// Runs the model on a batch's good slots (packed to the front) and turns logits into predictions.
     ///
-    /// Shared by ``ClassificationJob`` (files, S3) and the in-memory entry points above.
+    /// Shared by ``ClassificationJob`` (files, S3) and the in-memory entry points above. `padded`
+    /// runs every batch at the full batch size, zero-padded: oneDNN picks kernels per batch size, so
+    /// only then are an image's probabilities the same to the last bit whatever shared its batch (a
+    /// shard's or a resumed run's last batch, a batch with failed inputs), as a job's rows must be.
+    /// Unpadded, a short batch runs in power-of-two chunks instead, for callers such as Ray whose
+    /// batches are often short (a 40-file block arrives as 32 + 8): no compute is wasted on padding,
+    /// and results agree with the padded ones to float rounding.
     func predictions(
-        _ batch: BatchScheduler.Batch, topK: Int, includeLogits: Bool, logits: UnsafeMutableBufferPointer<Float>,
-        name: (Int) -> String
+        _ batch: BatchScheduler.Batch, topK: Int, includeLogits: Bool, padded: Bool = true,
+        logits: UnsafeMutableBufferPointer<Float>, name: (Int) -> String
     ) throws -> [Prediction] {
         let n = imageElementCount
         let classes = classCount
@@ -80,16 +86,24 @@ extension Classifier {
                 (base + slot * n).update(from: base + k * n, count: n)
             }
         }
-        if !good.isEmpty {
-            // Always run a full batch, zero-padded: oneDNN picks kernels per batch size, and an image's
-            // probabilities must not change in their last bits with how many images shared its batch
-            // (a shard's or a resumed run's last batch, a batch with failed inputs).
+        if !good.isEmpty && padded {
             if let base = batch.buffer.baseAddress, good.count < batchSize {
                 (base + good.count * n).update(repeating: 0, count: (batchSize - good.count) * n)
             }
             try self.logits(
                 UnsafeBufferPointer(rebasing: batch.buffer[0..<batchSize * n]), count: batchSize,
                 into: UnsafeMutableBufferPointer(rebasing: logits[0..<batchSize * classes]))
+        } else if !good.isEmpty {
+            var done = 0
+            while done < good.count {
+                let remaining = good.count - done
+                // The largest power of two that fits: at most log2(batchSize) + 1 plan sizes ever exist.
+                let size = remaining >= batchSize ? batchSize : 1 << (Int.bitWidth - 1 - remaining.leadingZeroBitCount)
+                try self.logits(
+                    UnsafeBufferPointer(rebasing: batch.buffer[done * n..<(done + size) * n]), count: size,
+                    into: UnsafeMutableBufferPointer(rebasing: logits[done * classes..<(done + size) * classes]))
+                done += size
+            }
         }
         var rows: [Prediction] = []
         var slot = 0

@@ -13,6 +13,7 @@ public final class DNNLModel: CompiledModel {
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
     private var plans: [Int: Plan] = [:]
+    private let constants = ConstantStore()
 
     init(graph: Graph, options: DNNLBackend.Options, precision: DNNLBackend.Precision) throws {
         self.graph = graph
@@ -27,6 +28,7 @@ public final class DNNLModel: CompiledModel {
 
     deinit {
         plans.removeAll()
+        constants.release()
         DNNL.streamDestroy(stream)
         DNNL.engineDestroy(engine)
     }
@@ -38,7 +40,7 @@ public final class DNNLModel: CompiledModel {
         applyThreadCount()
         let builder = PlanBuilder(
             graph: graph, batchSize: batchSize, engine: engine, stream: stream,
-            computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options)
+            computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options, constants: constants)
         let plan = try builder.build()
         plans[batchSize] = plan
         DNNLBackend.logger.info(
@@ -63,6 +65,9 @@ public final class DNNLModel: CompiledModel {
     public func implementations(batchSize: Int) throws -> [(step: String, implementation: String)] {
         try prepare(batchSize: batchSize).implementations
     }
+
+    /// Bytes of weights and other constants, in the layouts the primitives use; shared by every plan.
+    public var constantBytes: Int { constants.bytes }
 
     /// Primitive count, activation bytes and scratchpad bytes at `batchSize`, for logs.
     public func footprint(batchSize: Int) throws -> (primitives: Int, activationBytes: Int, scratchpadBytes: Int) {

@@ -41,11 +41,16 @@ final class ResNetStyleTests: XCTestCase {
         XCTAssertEqual(graph.optimized().histogram(), ["input": 1, "conv2d": 6, "maxpool": 1, "adaptiveavgpool": 1, "flatten": 1, "linear": 1])
         let reference = try ReferenceBackend().compile(graph, batchSize: 3)
         let model = try XCTUnwrap(try DNNLBackend().compile(graph, batchSize: 3) as? DNNLModel)
+        let constantBytes = model.constantBytes
+        XCTAssertGreaterThan(constantBytes, 0)
         for n in [3, 1, 3] {  // batch 1 builds a second plan; the repeat reuses the first
             let input = rng.tensor([n, 3, 20, 20]).scalars
             let expected = try reference.run(input, batchSize: n)
             assertClose(try model.run(input, batchSize: n), expected, atol: 1e-5 * (expected.map(abs).max() ?? 0), "batch \(n)")
         }
+        // The batch-1 plan reuses the batch-3 plan's weights; only a layer whose kernel wants another
+        // layout at batch 1 (here the stem or the linear layer, a few hundred bytes) adds its own copy.
+        XCTAssertLessThan(model.constantBytes, constantBytes * 5 / 4, "the batch-1 plan shares the batch-3 plan's weights")
         let impls = try model.implementations(batchSize: 3)
         let convs = impls.filter { $0.step.hasSuffix("relu") || $0.step.contains(".conv") }
         XCTAssertFalse(convs.isEmpty)

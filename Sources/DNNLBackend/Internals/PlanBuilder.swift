@@ -26,18 +26,25 @@ final class PlanBuilder {
     let computeType: dnnl_data_type_t
     let options: DNNLBackend.Options
     let plan: Plan
+    /// Weights and other constants, owned by the model and shared between its plans.
+    let constants: ConstantStore
+    private var constantsOfCurrentNode = 0
 
     private var slots: [Slot?]
     private let lastUse: [Int]
     private var arena = Arena()
-    /// Arena buffer `i` (also owned by the plan, whose `buffers` hold constants too).
+    /// Arena buffer `i` (also owned by the plan).
     private(set) var arenaBuffers: [UnsafeMutableRawPointer] = []
     private var temporaries: [Int] = []
     private var scratchpads: [(step: Int, md: dnnl_memory_desc_t)] = []
     private(set) var current = 0
 
-    init(graph: Graph, batchSize: Int, engine: dnnl_engine_t, stream: dnnl_stream_t, computeType: dnnl_data_type_t, options: DNNLBackend.Options) {
+    init(
+        graph: Graph, batchSize: Int, engine: dnnl_engine_t, stream: dnnl_stream_t, computeType: dnnl_data_type_t,
+        options: DNNLBackend.Options, constants: ConstantStore
+    ) {
         self.graph = graph
+        self.constants = constants
         self.n = batchSize
         self.engine = engine
         self.stream = stream
@@ -52,6 +59,7 @@ final class PlanBuilder {
     func build() throws -> Plan {
         for (index, node) in graph.nodes.enumerated() {
             current = index
+            constantsOfCurrentNode = 0
             try add(node)
             releaseDeadValues(of: node)
         }
@@ -151,22 +159,19 @@ final class PlanBuilder {
 
     // MARK: - Constants
 
-    /// A copy of `scalars` (f32, plain layout `tag`), reordered once, now, into `md` if that differs.
+    /// `scalars` (f32, plain layout `tag`) in layout `md` (default: as given), from the model's
+    /// ``ConstantStore``: reordered once, now, on first use, and shared with every other plan.
     func constant(_ scalars: [Float], dims: [Int], tag: dnnl_format_tag_t, as md: dnnl_memory_desc_t? = nil) throws -> dnnl_memory_t {
         let userMD = try DNNL.memoryDesc(dims, dnnl_f32, tag)
-        let user = scalars.withUnsafeBytes { bytes in
-            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 64), alignment: 64)
-            if let base = bytes.baseAddress { copy.copyMemory(from: base, byteCount: bytes.count) }
-            return copy
+        let key = ConstantStore.Key(node: current, ordinal: constantsOfCurrentNode)
+        constantsOfCurrentNode += 1
+        return try constants.constant(key, md: md ?? userMD, engine: engine) { target in
+            try scalars.withUnsafeBytes { bytes in
+                let source = try DNNL.memoryCreate(userMD, engine, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                defer { DNNL.memoryDestroy(source) }
+                try reorderNow(from: source, userMD, to: target, md ?? userMD)
+            }
         }
-        plan.buffers.append(user)
-        let userMemory = try memory(userMD, user)
-        guard let md, !DNNL.equal(md, userMD) else { return userMemory }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(DNNL.size(of: md), 64), alignment: 64)
-        plan.buffers.append(buffer)
-        let target = try memory(md, buffer)
-        try reorderNow(from: userMemory, userMD, to: target, md)
-        return target
     }
 
     private func reorderNow(from src: dnnl_memory_t, _ srcMD: dnnl_memory_desc_t, to dst: dnnl_memory_t, _ dstMD: dnnl_memory_desc_t) throws {
