@@ -9,7 +9,8 @@ RELEASE_FLAGS = -c release -Xswiftc -enable-testing
 DEMO_OUT ?= out/demo
 
 TEST_VENV = .venv-test
-TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3 "ray[data]" pytest Pillow
+# setuptools and wheel: python/tests builds the package (pip install ./python) without network access.
+TEST_PIP_PACKAGES = pyarrow duckdb pandas "moto[server]" boto3 "ray[data]" pytest Pillow setuptools wheel
 
 .PHONY: all build release demo test deps test-deps test-venv test-models clean
 

@@ -94,7 +94,9 @@ let package = Package(
             ]
         ),
 
-        .target(name: "BatchVisionC", dependencies: ["BatchVision"], exclude: ["include"]),
+        .target(
+            name: "BatchVisionC", dependencies: ["BatchVision", .product(name: "Logging", package: "swift-log")],
+            exclude: ["include"]),
 
         // MARK: - Benchmarks (run by scripts/bench-*, never by tests)
         .executableTarget(name: "preprocess-bench", dependencies: ["BatchVision"], path: "Benchmarks/PreprocessBench"),

@@ -56,6 +56,7 @@ public func bv_classifier_create(
     _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?
 ) -> OpaquePointer? {
     reportingErrors(nil) {
+        LibraryLogging.bootstrapOnce()
         guard let model else { throw CallError("model is NULL") }
         let config = try configuration(
             model: String(cString: model), weights: weights.map { String(cString: $0) }, randomWeights: randomWeights != 0,
