@@ -87,6 +87,11 @@ public final class Classifier {
         loadSeconds = Date().timeIntervalSince(start)
     }
 
+    /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...": how many primitives use each implementation.
+    public var implementationTally: String {
+        DNNLModel.tally(implementations.map { String($0.split(separator: ": ").last ?? Substring($0)) })
+    }
+
     /// The number of floats one preprocessed image takes.
     public var imageElementCount: Int { preprocessor.elementCount }
 

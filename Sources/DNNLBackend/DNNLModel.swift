@@ -44,7 +44,7 @@ public final class DNNLModel: CompiledModel {
         let plan = try builder.build()
         plans[batchSize] = plan
         DNNLBackend.logger.info(
-            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations))")
+            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations.map(\.implementation)))")
         return plan
     }
 
@@ -56,8 +56,8 @@ public final class DNNLModel: CompiledModel {
     }
 
     /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...", most used first.
-    static func tally(_ implementations: [(step: String, implementation: String)]) -> String {
-        let counts = Dictionary(implementations.map { ($0.implementation, 1) }, uniquingKeysWith: +)
+    public static func tally(_ implementations: [String]) -> String {
+        let counts = Dictionary(implementations.map { ($0, 1) }, uniquingKeysWith: +)
         return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
     }
 

@@ -64,8 +64,7 @@ struct BenchCommand: ParsableCommand {
         print("\(classifier.entry.name) \(model.precision.rawValue), batch \(n), \(model.threads) threads: "
             + String(format: "%.1f images/s (best %.1f), %.1f ms/batch, %d batches, load %.2f s",
                 Double(n) / median, Double(n) / times[0], median * 1000, times.count, classifier.loadSeconds))
-        let counts = implementationCounts(classifier.implementations)
-        print("implementations: " + counts.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+        print("implementations: " + classifier.implementationTally)
         if verbose { classifier.implementations.forEach { print("  \($0)") } }
     }
 
