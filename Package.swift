@@ -54,7 +54,6 @@ let package = Package(
             name: "DNNLBackend",
             dependencies: ["TensorCore", "InferenceGraph", "CDNNL", .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(name: "engine-bench", dependencies: ["TensorCore", "InferenceGraph", "DNNLBackend"]),
         .target(
             name: "ImageNetModels", dependencies: ["TensorCore", "InferenceGraph", "ModelWeights", "ImageTransforms"]
         ),
@@ -100,6 +99,8 @@ let package = Package(
 
         // MARK: - Benchmarks (run by scripts/bench-*, never by tests)
         .executableTarget(name: "preprocess-bench", dependencies: ["BatchVision"], path: "Benchmarks/PreprocessBench"),
+        .executableTarget(
+            name: "engine-bench", dependencies: ["TensorCore", "InferenceGraph", "DNNLBackend"], path: "Benchmarks/EngineBench"),
 
         // MARK: - Examples of the Swift API
         .executableTarget(name: "classify-folder", dependencies: ["BatchVision"], path: "Examples/ClassifyFolder"),

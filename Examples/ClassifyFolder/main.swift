@@ -3,7 +3,7 @@
 //   swift run -c release classify-folder PHOTOS_FOLDER [MODEL]
 //
 // The same job as `batchvision predict FOLDER --model MODEL`, written against the library: list the inputs,
-// build a classifier, and consume the predictions as an async sequence, in input order.
+// build a classifier, and consume the rows as an async sequence, in input order.
 import BatchVision
 import Foundation
 
@@ -21,12 +21,12 @@ struct ClassifyFolder {
 
         let paths = try InputListing.expand([folder])
         let classifier = try Classifier(configuration)
-        let job = ClassificationJob(locations: paths, classifier: classifier, decoder: ImageDecoder())
-        for try await prediction in job.predictions() {
-            if let best = prediction.topK.first {
-                print(String(format: "%-40@ %@ (%.1f%%)", prediction.path, best.label, best.probability * 100))
+        let stream = ImageStream(locations: paths, classifier: classifier, decoder: ImageDecoder())
+        for try await row in stream.rows() {
+            if let label = row.label, let confidence = row.confidence {
+                print(String(format: "%-40@ %@ (%.1f%%)", row.path, label, confidence * 100))
             } else {
-                print("\(prediction.path): error: \(prediction.error ?? "unknown")")
+                print("\(row.path): error: \(row.error ?? "unknown")")
             }
         }
     }

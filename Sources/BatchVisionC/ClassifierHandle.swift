@@ -22,10 +22,10 @@ final class ClassifierHandle {
     }
 }
 
-/// The classifier configuration the C arguments describe; mirrors the CLI's ModelOptionGroup.
+/// The classifier configuration the C arguments describe, as the CLI's ModelOptionGroup builds it.
 func configuration(
     model: String, weights: String?, randomWeights: Bool, threads: Int32, precision: String?, batchSize: Int32,
-    resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?
+    resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?, embeddings: Bool
 ) throws -> ClassifierConfiguration {
     guard !(randomWeights && weights != nil) else { throw CallError("pass either weights or random_weights, not both") }
     var c = ClassifierConfiguration()
@@ -38,14 +38,11 @@ func configuration(
         c.precision = p
     }
     if batchSize > 0 { c.batchSize = Int(batchSize) }
-    if resize > 0 || crop > 0 || mean != nil || std != nil {
-        var preset = ModelCatalog.entry(named: model)?.preset ?? .imagenet
-        if resize > 0 { preset.resizeSize = Int(resize) }
-        if crop > 0 { preset.cropSize = Int(crop) }
-        if let mean { preset.mean = Array(UnsafeBufferPointer(start: mean, count: 3)) }
-        if let std { preset.std = Array(UnsafeBufferPointer(start: std, count: 3)) }
-        c.preset = preset
-    }
+    c.preset = PresetOverrides(
+        resizeSize: resize > 0 ? Int(resize) : nil, cropSize: crop > 0 ? Int(crop) : nil,
+        mean: mean.map { Array(UnsafeBufferPointer(start: $0, count: 3)) },
+        std: std.map { Array(UnsafeBufferPointer(start: $0, count: 3)) })
+    c.embeddings = embeddings
     return c
 }
 
@@ -53,7 +50,7 @@ func configuration(
 public func bv_classifier_create(
     _ model: UnsafePointer<CChar>?, _ weights: UnsafePointer<CChar>?, _ randomWeights: Int32, _ threads: Int32,
     _ precision: UnsafePointer<CChar>?, _ batchSize: Int32, _ resize: Int32, _ crop: Int32,
-    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?
+    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?, _ embeddings: Int32
 ) -> OpaquePointer? {
     reportingErrors(nil) {
         LibraryLogging.bootstrapOnce()
@@ -61,7 +58,7 @@ public func bv_classifier_create(
         let config = try configuration(
             model: String(cString: model), weights: weights.map { String(cString: $0) }, randomWeights: randomWeights != 0,
             threads: threads, precision: precision.map { String(cString: $0) }, batchSize: batchSize, resize: resize,
-            crop: crop, mean: mean, std: std)
+            crop: crop, mean: mean, std: std, embeddings: embeddings != 0)
         return OpaquePointer(Unmanaged.passRetained(try ClassifierHandle(config)).toOpaque())
     }
 }
@@ -75,4 +72,9 @@ public func bv_classifier_destroy(_ classifier: OpaquePointer?) {
 @_cdecl("bv_classifier_class_count")
 public func bv_classifier_class_count(_ classifier: OpaquePointer?) -> Int32 {
     reportingErrors(-1) { Int32(try ClassifierHandle.from(classifier).classifier.classCount) }
+}
+
+@_cdecl("bv_classifier_feature_count")
+public func bv_classifier_feature_count(_ classifier: OpaquePointer?) -> Int32 {
+    reportingErrors(-1) { Int32(try ClassifierHandle.from(classifier).classifier.featureCount) }
 }

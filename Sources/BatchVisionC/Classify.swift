@@ -1,7 +1,7 @@
 import BatchVision
 import Foundation
 
-// The two classify calls: encoded bytes (decoded here) and decoded RGB pixels. Both run through
+// The two classify calls (and the output schema they and the CLI share): encoded bytes (decoded here) and decoded RGB pixels. Both run through
 // `Classifier.classify(count:...)`, which decodes/preprocesses on the handle's workers and runs the
 // model in chunks of its batch size.
 
@@ -62,7 +62,33 @@ private func run(
     defer { handle.lock.unlock() }
     let classes = handle.classifier.classCount
     let k = min(max(Int(topK), 1), classes)
-    let predictions = try handle.classifier.classify(
+    let rows = try handle.classifier.classify(
         count: count, topK: k, includeLogits: includeLogits != 0, workers: handle.workers, image: image)
-    return ResultsBox(predictions, k: k, classes: classes, includeLogits: includeLogits != 0).retainedPointer()
+    return ResultsBox(
+        rows, k: k, classes: classes, includeLogits: includeLogits != 0, features: handle.classifier.featureCount
+    ).retainedPointer()
+}
+
+/// The output schema as JSON (``PredictionSchema/json(_:)``): what the Python package builds its Arrow
+/// schema from, so both write the same columns. `extras` is a bit set: 1 true labels, 2 logits, 4 embeddings.
+/// The string is the library's and stays valid for the life of the process.
+@_cdecl("bv_output_schema")
+public func bv_output_schema(_ extras: Int32) -> UnsafePointer<CChar>? {
+    SchemaStrings.shared.string(for: ExtraColumns(rawValue: Int(extras) & 7))
+}
+
+/// One interned C string per extras value (eight at most).
+final class SchemaStrings: @unchecked Sendable {
+    static let shared = SchemaStrings()
+    private let lock = NSLock()
+    private var strings: [Int: UnsafePointer<CChar>] = [:]
+
+    func string(for extras: ExtraColumns) -> UnsafePointer<CChar>? {
+        lock.withLock {
+            if let s = strings[extras.rawValue] { return s }
+            let s = strdup(PredictionSchema.json(extras)).map { UnsafePointer($0) }
+            strings[extras.rawValue] = s
+            return s
+        }
+    }
 }

@@ -19,9 +19,13 @@ final class ResultsBox {
     let errors: UnsafeMutableBufferPointer<UnsafePointer<CChar>?>
     /// (count, classes), or nil when logits were not asked for.
     let logits: UnsafeMutableBufferPointer<Float>?
+    /// (count, features), 0 for failed images; nil when the classifier computes no embeddings.
+    let embeddings: UnsafeMutableBufferPointer<Float>?
+    let features: Int
 
-    init(_ predictions: [Prediction], k: Int, classes: Int, includeLogits: Bool) {
-        count = predictions.count
+    init(_ rows: [PredictionRow], k: Int, classes: Int, includeLogits: Bool, features: Int) {
+        count = rows.count
+        self.features = features
         self.k = k
         self.classes = classes
         indices = .allocate(capacity: count * k)
@@ -34,18 +38,24 @@ final class ResultsBox {
         errors.initialize(repeating: nil)
         logits = includeLogits ? .allocate(capacity: count * classes) : nil
         logits?.initialize(repeating: 0)
-        for (i, p) in predictions.enumerated() { fill(i, p) }
+        embeddings = features > 0 ? .allocate(capacity: count * features) : nil
+        embeddings?.initialize(repeating: 0)
+        for (i, row) in rows.enumerated() { fill(i, row) }
     }
 
-    private func fill(_ i: Int, _ p: Prediction) {
-        errors[i] = p.error.flatMap { UnsafePointer(strdup($0)) }
-        for (j, c) in p.topK.prefix(k).enumerated() {
-            indices[i * k + j] = Int32(truncatingIfNeeded: c.classIndex)
-            probabilities[i * k + j] = c.probability
-            labels[i * k + j] = UnsafePointer(strdup(c.label))
+    private func fill(_ i: Int, _ row: PredictionRow) {
+        errors[i] = row.error.flatMap { UnsafePointer(strdup($0)) }
+        let candidates = zip(row.topKIndices ?? [], zip(row.topKProbs ?? [], row.topKLabels ?? []))
+        for (j, (index, (probability, label))) in candidates.prefix(k).enumerated() {
+            indices[i * k + j] = index
+            probabilities[i * k + j] = probability
+            labels[i * k + j] = UnsafePointer(strdup(label))
         }
-        if let logits, let row = p.logits, row.count == classes {
-            for (j, v) in row.enumerated() { logits[i * classes + j] = v }
+        if let logits, let values = row.logits, values.count == classes {
+            for (j, v) in values.enumerated() { logits[i * classes + j] = v }
+        }
+        if let embeddings, let values = row.embedding, values.count == features {
+            for (j, v) in values.enumerated() { embeddings[i * features + j] = v }
         }
     }
 
@@ -57,6 +67,7 @@ final class ResultsBox {
         labels.deallocate()
         errors.deallocate()
         logits?.deallocate()
+        embeddings?.deallocate()
     }
 
     /// The box behind a pointer from a classify call; nil for NULL.
@@ -105,6 +116,11 @@ public func bv_results_errors(_ results: OpaquePointer?) -> UnsafePointer<Unsafe
 @_cdecl("bv_results_logits")
 public func bv_results_logits(_ results: OpaquePointer?) -> UnsafePointer<Float>? {
     ResultsBox.from(results)?.logits?.baseAddress.map { UnsafePointer($0) }
+}
+
+@_cdecl("bv_results_embeddings")
+public func bv_results_embeddings(_ results: OpaquePointer?) -> UnsafePointer<Float>? {
+    ResultsBox.from(results)?.embeddings?.baseAddress.map { UnsafePointer($0) }
 }
 
 @_cdecl("bv_results_free")

@@ -14,19 +14,13 @@ import TensorCore
 /// Compiling folds batch norms and fuses activations and residual adds first, so a graph written
 /// the PyTorch way runs as few primitives as possible.
 public struct DNNLBackend: Backend {
-    /// Arithmetic precision of convolutions and inner products.
-    public enum Precision: String, Sendable {
-        case fp32
-        /// bf16 activations and weights, f32 accumulation; needs AVX512-BF16 (else fp32 with a warning).
-        case bf16
-    }
-
     /// What to do when oneDNN would run a convolution with a `ref:` implementation.
     public enum ReferencePolicy: Sendable {
         case refuse, warn
     }
 
     public struct Options: Sendable {
+        /// bf16 needs AVX512-BF16 (else fp32 with a warning).
         public var precision: Precision
         /// OpenMP threads for each run; nil leaves OpenMP's default (OMP_NUM_THREADS or all cores).
         public var threads: Int?

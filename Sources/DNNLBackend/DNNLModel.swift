@@ -9,13 +9,13 @@ public final class DNNLModel: CompiledModel {
     public let graph: Graph
     public let options: DNNLBackend.Options
     /// The precision actually used (bf16 falls back to fp32 without hardware support).
-    public let precision: DNNLBackend.Precision
+    public let precision: Precision
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
     private var plans: [Int: Plan] = [:]
     private let constants = ConstantStore()
 
-    init(graph: Graph, options: DNNLBackend.Options, precision: DNNLBackend.Precision) throws {
+    init(graph: Graph, options: DNNLBackend.Options, precision: Precision) throws {
         self.graph = graph
         self.options = options
         self.precision = precision
@@ -62,18 +62,17 @@ public final class DNNLModel: CompiledModel {
     }
 
     /// The implementation oneDNN picked for each primitive at `batchSize` ("brgconv:avx2", "jit:avx2", ...).
-    public func implementations(batchSize: Int) throws -> [(step: String, implementation: String)] {
+    public func steps(batchSize: Int) throws -> [(step: String, implementation: String)] {
         try prepare(batchSize: batchSize).implementations
+    }
+
+    /// "conv1: brgconv:avx2" for each primitive at `batchSize`.
+    public func implementations(batchSize: Int) throws -> [String] {
+        try steps(batchSize: batchSize).map { "\($0.step): \($0.implementation)" }
     }
 
     /// Bytes of weights and other constants, in the layouts the primitives use; shared by every plan.
     public var constantBytes: Int { constants.bytes }
-
-    /// Primitive count, activation bytes and scratchpad bytes at `batchSize`, for logs.
-    public func footprint(batchSize: Int) throws -> (primitives: Int, activationBytes: Int, scratchpadBytes: Int) {
-        let plan = try prepare(batchSize: batchSize)
-        return (plan.steps.count, plan.activationBytes, plan.scratchpadBytes)
-    }
 
     /// OpenMP's team size is per calling thread, so it is set on the thread that runs.
     private func applyThreadCount() {

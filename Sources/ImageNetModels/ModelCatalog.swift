@@ -21,6 +21,10 @@ public struct ModelEntry: Sendable {
     public let weights: KnownWeights
     let builder: @Sendable (WeightSource, Int) throws -> Graph
 
+    /// The WordNet id of each class when the model has ImageNet's 1000 classes (folders of ImageNet and
+    /// Imagenette are named by them), else nil.
+    public var wordNetIDs: [String]? { classNames == imageNetClassNames ? imageNetWordNetIDs : nil }
+
     /// The inference graph with parameters from `weights`, for `size` x `size` inputs.
     public func graph(weights source: WeightSource, size: Int = 224) throws -> Graph { try builder(source, size) }
 }

@@ -26,6 +26,21 @@ public protocol CompiledModel: AnyObject {
 
     /// Runs `batchSize` images: `input` is `(N, C, H, W)` NCHW float32, `output` `(N, outputShape...)`.
     func run(input: UnsafeBufferPointer<Float>, batchSize: Int, output: UnsafeMutableBufferPointer<Float>) throws
+
+    /// The precision the model actually runs in (a backend may fall back, e.g. bf16 without hardware support).
+    var precision: Precision { get }
+
+    /// The kernel each step runs at `batchSize`, as "step: implementation" lines, for logs and `bench`;
+    /// empty for a backend with nothing to say.
+    func implementations(batchSize: Int) throws -> [String]
+}
+
+/// Numeric precision a backend compiles a graph for; the graph itself never changes with it.
+public enum Precision: String, Sendable, CaseIterable {
+    /// float32 throughout: PyTorch-exact within 1e-4.
+    case fp32
+    /// bf16 activations and weights with f32 accumulation, where the CPU runs bf16 natively.
+    case bf16
 }
 
 extension Backend {
@@ -38,6 +53,9 @@ extension Backend {
 }
 
 extension CompiledModel {
+    public var precision: Precision { .fp32 }
+    public func implementations(batchSize: Int) throws -> [String] { [] }
+
     /// Checks buffer sizes against the graph for `batchSize` images.
     public func validate(inputCount: Int, outputCount: Int, batchSize: Int) throws(GraphError) {
         let inputNeeded = batchSize * graph.inputShape.elementCount

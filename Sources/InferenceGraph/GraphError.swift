@@ -12,6 +12,8 @@ public enum GraphError: UserFacingError, Equatable {
     case unsupported(node: String, backend: String, detail: String)
     /// A run got buffers of the wrong size.
     case badBuffer(String)
+    /// Embeddings were asked of a graph whose output is not a linear head.
+    case noHead(String)
 
     public var message: String {
         switch self {
@@ -20,6 +22,7 @@ public enum GraphError: UserFacingError, Equatable {
         case .malformed(let detail): "malformed graph: \(detail)"
         case .unsupported(let node, let backend, let detail): "\(backend) cannot run \(node): \(detail)"
         case .badBuffer(let detail): detail
+        case .noHead(let detail): "cannot emit embeddings: \(detail)"
         }
     }
 

@@ -1,7 +1,7 @@
 /// How a sink writes its file.
 public struct SinkOptions: Sendable {
-    /// Whether the file has a `logits` column (a list of floats per row; large: 4 KB a row for 1000 classes).
-    public var includeLogits = false
+    /// The optional columns the file has (logits: 4 KB a row for 1000 classes; embeddings: 8 KB for 2048 features).
+    public var extras: ExtraColumns = []
     /// The Parquet page codec (ignored by CSV and JSONL).
     public var compression: ParquetCompression = .zstd
     /// Rows per Parquet row group; the writer holds at most this many rows in memory.
@@ -16,10 +16,10 @@ public struct SinkOptions: Sendable {
 
     /// Options with the given values; the rest keep their defaults.
     public init(
-        includeLogits: Bool = false, compression: ParquetCompression = .zstd, rowGroupSize: Int = 10_000,
+        extras: ExtraColumns = [], compression: ParquetCompression = .zstd, rowGroupSize: Int = 10_000,
         metadata: [(String, String)] = [], syncOnFinish: Bool = false
     ) {
-        self.includeLogits = includeLogits
+        self.extras = extras
         self.compression = compression
         self.rowGroupSize = rowGroupSize
         self.metadata = metadata

@@ -8,8 +8,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure a model's images/s on random input (no decoding), and show what oneDNN chose.",
         discussion: """
-            Example: batchvision bench --model resnet152 --random-weights --batch-size 16 --threads 2
-            Runs warm-up batches, then times batches for --seconds and reports the median.
+            Runs two warm-up batches, then times batches for --seconds and reports the median and the best.
+
+            Example:
+              batchvision bench --model resnet152 --random-weights --batch-size 16 --threads 2
             """
     )
 
@@ -27,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         logging.bootstrap(fallback: .warning)
-        let classifier = try Classifier(model.configuration(preset: nil))
+        let classifier = try Classifier(try model.configuration)
         let n = classifier.batchSize
         var input = [Float](repeating: 0, count: n * classifier.imageElementCount)
         var state: UInt32 = 1

@@ -30,7 +30,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let paths = try InputListing.expand(sources)
         guard !paths.isEmpty else { throw InputError.emptySelection }
-        let report = ImageInspector(decoder: decoding.decoder(resizeSize: nil)).inspect(paths)
+        let report = ImageInspector(decoder: ImageDecoder(options: decoding.options)).inspect(paths)
         print(json ? InspectionFormatter.json(report) : InspectionFormatter.text(report))
         if !report.failures.isEmpty { throw ExitCode(2) }
     }

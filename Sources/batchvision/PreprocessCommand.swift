@@ -8,13 +8,10 @@ struct PreprocessCommand: ParsableCommand {
         commandName: "preprocess",
         abstract: "Write each image's preprocessed tensor to DIR/<file name>.f32.",
         discussion: """
-            Each output is raw little-endian float32 in C order, [3, crop, crop] (or [crop, crop, 3] with
-            --layout hwc), exactly what torchvision's ImageClassification transform gives for the Pillow image.
-            Read one back in Python with:
+            Each output is raw little-endian float32 in C order, [3, crop, crop] (or [crop, crop, 3] with --layout hwc), exactly what torchvision's ImageClassification transform gives for the Pillow image. The preset is --model's own (ResNet-152's by default), with --resize, --crop, --mean and --std applied over it. Read one back in Python with:
               torch.from_numpy(numpy.fromfile("out/x.jpg.f32", "<f4").reshape(3, 224, 224))
 
-            A file that fails prints `path: reason` on stderr and makes the exit status 1; the others are still
-            written. A bad option or an unwritable output folder stops before any work, also with status 1.
+            A file that fails prints `path: reason` on stderr and makes the exit status 1; the others are still written. A bad option or an unwritable output folder stops before any work, also with status 1.
             """
     )
 
@@ -27,6 +24,9 @@ struct PreprocessCommand: ParsableCommand {
     @Option(help: "Element order in each file: chw (what PyTorch models take) or hwc.")
     var layout: TensorLayout = .chw
 
+    @Option(help: "The model whose preprocessing preset to apply (`batchvision models` lists them).")
+    var model = "resnet152"
+
     @OptionGroup var preprocessing: PreprocessOptionGroup
     @OptionGroup var decoding: DecodeOptionGroup
 
@@ -37,9 +37,10 @@ struct PreprocessCommand: ParsableCommand {
         guard collisions.isEmpty else {
             throw ValidationError("several inputs are named \(collisions.joined(separator: ", ")); their outputs would overwrite each other — preprocess them into separate --output-dir folders")
         }
-        let preset = try preprocessing.preset(base: .imagenet)
+        guard let entry = ModelCatalog.entry(named: model) else { throw ClassifierError.unknownModel(model) }
+        let preset = try preprocessing.overrides.applied(to: entry.preset)
         let writer = TensorFileWriter(
-            decoder: decoding.decoder(resizeSize: preset.resizeSize), preprocessor: try Preprocessor(preset: preset),
+            decoder: preset.decoder(decoding.options, fastDecode: decoding.fastDecode), preprocessor: try Preprocessor(preset: preset),
             layout: layout, outputDirectory: URL(fileURLWithPath: outputDirectory))
         let start = Date()
         let results = try writer.write(inputs)

@@ -60,7 +60,7 @@ final class ParityTests: XCTestCase {
         let model = try check(channels: 16) { g, x, r in
             g.conv2d(x, weight: r.tensor([16, 1, 3, 3]), bias: r.tensor([16]), stride: 2, padding: .symmetric(1), groups: 16)
         }
-        let impls = try XCTUnwrap(model).implementations(batchSize: 1)
+        let impls = try XCTUnwrap(model).steps(batchSize: 1)
         let conv = try XCTUnwrap(impls.first { $0.step.hasPrefix("conv2d") })
         XCTAssertTrue(conv.implementation.hasPrefix("jit"), "depthwise conv ran \(conv.implementation)")
     }

@@ -51,7 +51,7 @@ final class ResNetStyleTests: XCTestCase {
         // The batch-1 plan reuses the batch-3 plan's weights; only a layer whose kernel wants another
         // layout at batch 1 (here the stem or the linear layer, a few hundred bytes) adds its own copy.
         XCTAssertLessThan(model.constantBytes, constantBytes * 5 / 4, "the batch-1 plan shares the batch-3 plan's weights")
-        let impls = try model.implementations(batchSize: 3)
+        let impls = try model.steps(batchSize: 3)
         let convs = impls.filter { $0.step.hasSuffix("relu") || $0.step.contains(".conv") }
         XCTAssertFalse(convs.isEmpty)
         for conv in convs { XCTAssertFalse(conv.implementation.hasPrefix("ref"), "\(conv.step): \(conv.implementation)") }

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Incremented whenever a declaration below changes incompatibly. */
-#define BATCHVISION_ABI_VERSION 1
+#define BATCHVISION_ABI_VERSION 2
 
 /* A loaded model: weights read, graph compiled, preprocessing chosen. Opaque. */
 typedef struct bv_classifier bv_classifier;
@@ -60,12 +60,13 @@ const char *bv_last_error(void);
  *   batch_size      images per model run (1...1024); <= 0: 16. Larger inputs are run in chunks of it.
  *   resize, crop    shorter side after resizing and center-crop side in pixels; <= 0: the model's.
  *   mean, std       3 floats each (R, G, B on the [0, 1] scale); NULL: the model's.
+ *   embeddings      nonzero: also compute each image's pooled features (bv_results_embeddings).
  *
  * Returns NULL on failure (unknown model, missing weights, bad option); see bv_last_error().
  */
 bv_classifier *bv_classifier_create(const char *model, const char *weights, int random_weights, int threads,
                                     const char *precision, int batch_size, int resize, int crop,
-                                    const float *mean, const float *std);
+                                    const float *mean, const float *std, int embeddings);
 
 /* Frees a classifier. NULL is ignored. Do not call while another thread uses it. */
 void bv_classifier_destroy(bv_classifier *classifier);
@@ -115,6 +116,19 @@ const char *const *bv_results_errors(const bv_results *results);
 
 /* count * class_count logits (zeros for failed images), or NULL when not asked for. */
 const float *bv_results_logits(const bv_results *results);
+
+/* (count, bv_classifier_feature_count) float32 embeddings: the pooled features the classifier head
+   reads, 0 for failed images; NULL unless the classifier was created with embeddings. */
+const float *bv_results_embeddings(const bv_results *results);
+
+/* The length of each image's embedding; 0 when the classifier was created without embeddings. */
+int bv_classifier_feature_count(const bv_classifier *classifier);
+
+/* The output schema every BatchVision row follows (the Parquet/CSV/JSONL files of `batchvision
+   classify` and the Python package's tables), as JSON: {"columns": [{"name", "type", "nullable",
+   "extra", "summary"}...], "metadata_keys": [...]}. `extras` is a bit set of optional column groups:
+   1 true_label/true_index, 2 logits, 4 embedding. The string is static. */
+const char *bv_output_schema(int extras);
 
 /* Frees results and every pointer read from them. NULL is ignored. */
 void bv_results_free(bv_results *results);

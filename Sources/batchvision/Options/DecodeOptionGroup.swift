@@ -11,19 +11,18 @@ struct DecodeOptionGroup: ParsableArguments {
     @Flag(help: "Rotate/flip images by their EXIF orientation tag, as PIL.ImageOps.exif_transpose does (off: pixels as stored, like Pillow and torchvision).")
     var applyExifOrientation = false
 
-    @Flag(help: "Decode large JPEGs at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) when still at least the resize size: faster, not pixel-exact.")
+    @Flag(help: "Decode large JPEGs at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) when still at least the model's resize size: faster, not pixel-exact.")
     var fastDecode = false
 
     func validate() throws {
         guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive") }
     }
 
-    /// The decoder these flags describe; `resizeSize` bounds `--fast-decode` scaling.
-    func decoder(resizeSize: Int?) -> ImageDecoder {
+    /// The exact decoder's options; `--fast-decode` is applied by the classifier, which knows the resize size.
+    var options: DecodeOptions {
         var options = DecodeOptions()
         options.pixelBudget = maxPixels
         options.applyEXIFOrientation = applyExifOrientation
-        if fastDecode { options.jpegMinimumShorterSide = resizeSize }
-        return ImageDecoder(options: options)
+        return options
     }
 }

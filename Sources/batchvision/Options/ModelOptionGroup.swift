@@ -2,9 +2,9 @@ import ArgumentParser
 import BatchVision
 import Foundation
 
-/// Which model to run and how: shared by predict, bench and classify.
+/// Which model to run and how, with its preprocessing: shared by predict, bench and classify.
 struct ModelOptionGroup: ParsableArguments {
-    @Option(help: "Model name (see `batchvision models`).")
+    @Option(help: "Model name (`batchvision models` lists them, each with its own preprocessing preset).")
     var model = "resnet152"
 
     @Option(help: "Weights file (.pth or .safetensors). Default: the model's file in $BATCHVISION_HOME/weights or the torch hub cache.")
@@ -22,22 +22,26 @@ struct ModelOptionGroup: ParsableArguments {
     @Option(help: "Images per model run.")
     var batchSize = 16
 
+    @OptionGroup var preprocessing: PreprocessOptionGroup
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (1...1024).contains(batchSize) else { throw ValidationError("--batch-size must be within 1...1024") }
         guard !(randomWeights && weights != nil) else { throw ValidationError("pass either --weights or --random-weights, not both") }
     }
 
-    /// The classifier configuration; `preset` overrides the model's preprocessing when the user set any option.
-    func configuration(preset: PreprocessPreset?) -> ClassifierConfiguration {
-        var c = ClassifierConfiguration()
-        c.model = model
-        c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
-        c.threads = threads
-        c.precision = precision
-        c.batchSize = batchSize
-        c.preset = preset
-        return c
+    /// The classifier configuration these options describe.
+    var configuration: ClassifierConfiguration {
+        get throws {
+            var c = ClassifierConfiguration()
+            c.model = model
+            c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
+            c.threads = threads
+            c.precision = precision
+            c.batchSize = batchSize
+            c.preset = try preprocessing.overrides
+            return c
+        }
     }
 }
 

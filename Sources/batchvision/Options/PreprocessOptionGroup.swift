@@ -1,38 +1,35 @@
-import Foundation
 import ArgumentParser
 import BatchVision
+import Foundation
 
-/// torchvision's ImageClassification preset parameters; the defaults are ResNet's IMAGENET1K_V1 transforms().
+/// torchvision's ImageClassification preset parameters; what is not set comes from the model's own preset.
 struct PreprocessOptionGroup: ParsableArguments {
-    @Option(help: "Resize the shorter side to this many pixels (Pillow antialiased bilinear). Default: the model's, 256.")
+    @Option(help: "Resize the shorter side to this many pixels (Pillow's antialiased filter). Default: the model's preset (`batchvision models` lists each one's).")
     var resize: Int?
 
-    @Option(help: "Center-crop to a square of this size. Default: the model's, 224.")
+    @Option(help: "Center-crop to a square of this size. Default: the model's preset.")
     var crop: Int?
 
-    @Option(help: ArgumentHelp("Per-channel mean on the [0,1] scale, subtracted after scaling. Default: the model's (ImageNet: 0.485,0.456,0.406).", valueName: "r,g,b"))
+    @Option(help: ArgumentHelp("Per-channel mean on the [0,1] scale, subtracted after scaling. Default: the model's preset (ImageNet's is 0.485,0.456,0.406).", valueName: "r,g,b"))
     var mean: String?
 
-    @Option(help: ArgumentHelp("Per-channel standard deviation on the [0,1] scale. Default: the model's (ImageNet: 0.229,0.224,0.225).", valueName: "r,g,b"))
+    @Option(help: ArgumentHelp("Per-channel standard deviation on the [0,1] scale. Default: the model's preset (ImageNet's is 0.229,0.224,0.225).", valueName: "r,g,b"))
     var std: String?
 
     func validate() throws {
-        _ = try preset(base: .imagenet)
-    }
-
-    /// True when the user set any preprocessing option.
-    var isSet: Bool { resize != nil || crop != nil || mean != nil || std != nil }
-
-    /// `base` with the options the user set applied, checked.
-    func preset(base: PreprocessPreset) throws -> PreprocessPreset {
-        let preset = PreprocessPreset(
-            resizeSize: resize ?? base.resizeSize, cropSize: crop ?? base.cropSize,
-            mean: try mean.map { try Self.triple($0, "--mean") } ?? base.mean,
-            std: try std.map { try Self.triple($0, "--std") } ?? base.std)
         do {
-            return try preset.validated()
+            _ = try overrides.applied(to: .imagenet)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// The parameters the user set, to apply over a model's preset.
+    var overrides: PresetOverrides {
+        get throws {
+            PresetOverrides(
+                resizeSize: resize, cropSize: crop, mean: try mean.map { try Self.triple($0, "--mean") },
+                std: try std.map { try Self.triple($0, "--std") })
         }
     }
 

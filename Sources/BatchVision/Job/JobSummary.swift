@@ -11,6 +11,8 @@ public struct JobSummary: Sendable {
     public var stages = StageTimes()
     public var stoppedEarly: String?
     public var outputs: [String] = []
+    /// With `--labels-from-dirs`: accuracy over this run's rows.
+    public var accuracy: Accuracy?
 
     /// The process's peak resident memory so far, in MiB (Linux `VmHWM`); 0 where unknown.
     public static func peakResidentMegabytes() -> Double {
@@ -32,13 +34,14 @@ public struct JobSummary: Sendable {
                 format: "time per stage: list %.2f s, read %.2f s, decode+preprocess %.2f s (summed over workers), infer %.2f s, write %.2f s",
                 stages.list, stages.read, stages.decodePreprocess, stages.infer, stages.write),
         ]
+        lines += accuracy?.lines ?? []
         if let stoppedEarly { lines.append("stopped early: \(stoppedEarly)") }
         if !outputs.isEmpty { lines.append("output: " + outputs.joined(separator: ", ")) }
         return lines
     }
 
     public var json: [String: Any] {
-        [
+        var json: [String: Any] = [
             "inputs": inputs, "succeeded": succeeded, "failed": failed, "resumed": resumed, "wall_s": wallSeconds,
             "images_per_s": imagesPerSecond, "peak_rss_mb": Self.peakResidentMegabytes(), "stopped_early": stoppedEarly as Any, "outputs": outputs,
             "stages_s": [
@@ -46,5 +49,7 @@ public struct JobSummary: Sendable {
                 "write": stages.write,
             ],
         ]
+        if let accuracy { json["accuracy"] = accuracy.json }
+        return json
     }
 }

@@ -30,10 +30,10 @@ var output = [Float](repeating: 0, count: batch * c * hw * hw)
 let flop = 2.0 * Double(batch * c * hw * hw) * Double(c * 9)
 
 print("engine-bench: conv 3x3 \(c)->\(c) on \(hw)x\(hw), batch \(batch), \(threads) threads, \(DNNLBackend.isaDescription)")
-for precision in [DNNLBackend.Precision.fp32, .bf16] {
+for precision in [Precision.fp32, .bf16] {
     let backend = DNNLBackend(options: .init(precision: precision, threads: threads))
     guard let model = try backend.compile(graph, batchSize: batch) as? DNNLModel else { fatalError("not a DNNLModel") }
-    for (step, impl) in try model.implementations(batchSize: batch) { print("  \(precision) \(step): \(impl)") }
+    for (step, impl) in try model.steps(batchSize: batch) { print("  \(precision) \(step): \(impl)") }
     _ = try model.run(input, batchSize: batch)  // warm-up
     let start = Date()
     for _ in 0..<iterations {

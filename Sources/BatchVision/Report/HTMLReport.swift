@@ -4,12 +4,15 @@ import Foundation
 ///
 /// ```
 ///  ┌ header: inputs, succeeded, failed, wall time, images/s, time per stage, model, weights ┐
+///  ├ Accuracy (--labels-from-dirs): top-1/top-5, a sortable per-class table, confusions     ┤
+///  ├ Misclassified (labelled jobs): cards with the true class, before everything else       ┤
 ///  ├ Failures: red cards, file name and reason (all, up to Limits.failures)                  ┤
 ///  └ Predictions: a grid of cards, thumbnail + top-1 + a bar per top-k candidate (first N)  ┘
 /// ```
 /// The page needs no other file and no network: thumbnails are embedded as
-/// `data:image/jpeg;base64,…`, the style is inline, and there is no script. A Content Security
-/// Policy forbids scripts and remote loads anyway, as a second line behind ``escape(_:)``.
+/// `data:image/jpeg;base64,…` and the style is inline. The only script is the fixed one that sorts
+/// a labelled job's accuracy table; the Content Security Policy allows that script by its hash and
+/// nothing else (no other script, no remote load), as a second line behind ``escape(_:)``.
 public struct HTMLReport: Sendable {
     public let summary: JobSummary
     /// The model's catalog name.
@@ -33,22 +36,26 @@ public struct HTMLReport: Sendable {
 
     /// The whole page.
     public func render() -> String {
-        let failures = contents.entries.filter { $0.error != nil }
-        let predictions = contents.entries.filter { $0.error == nil }
+        let failures = contents.entries.filter { !$0.row.succeeded }
+        let misclassified = contents.entries.filter(\.isMisclassified)
+        let predictions = contents.entries.filter { $0.row.succeeded && !$0.isMisclassified }
         return """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+            <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>batchvision report: \(HTMLReport.escape(model))</title>
-            <style>\(HTMLReport.style)</style>
+            <style>\(HTMLReport.style)\(HTMLReport.accuracyStyle)</style>
             </head>
             <body>
             \(header)
+            \(accuracySection)
+            \(misclassifiedSection(misclassified))
             \(failureSection(failures))
             \(predictionSection(predictions))
+            \(summary.accuracy == nil ? "" : "<script>\(Self.sortScript)</script>")
             </body>
             </html>
 
@@ -57,17 +64,8 @@ public struct HTMLReport: Sendable {
 
     /// Writes the page to `path` atomically: a temporary file beside it, fsync, then rename.
     ///
-    /// - Throws: ``OutputError/notWritable(_:)`` naming the path.
-    public func write(to path: String) throws {
-        let final = URL(fileURLWithPath: path)
-        let temporary = final.deletingLastPathComponent()
-            .appendingPathComponent(".\(final.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(render().utf8).write(to: temporary)
-            try Durable.commit(temporary, as: final)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error as? OutputError ?? OutputError.notWritable("\(path): \(error.localizedDescription)")
-        }
+    /// - Throws: ``OutputError/notWritable(_:reason:)`` naming the path.
+    public func write(to path: String) throws(OutputError) {
+        try AtomicFile.write(Array(render().utf8), to: path)
     }
 }

@@ -5,13 +5,13 @@ import Foundation
 /// Text rows are independent lines, so nothing is held back: each `append` formats its rows and
 /// hands the bytes to the file's buffer.
 class TextRowWriter: RowSink {
-    let columns: [PredictionColumn]
+    let columns: [OutputColumn]
     private let file: OutputFile
     private let syncOnFinish: Bool
     private var isOpen = true
 
     init(url: URL, options: SinkOptions) throws {
-        columns = PredictionColumn.all(includeLogits: options.includeLogits)
+        columns = PredictionSchema.columns(options.extras)
         syncOnFinish = options.syncOnFinish
         file = try OutputFile(creating: url)
         try guarded { try file.append(header()) }

@@ -7,6 +7,8 @@ extension HTMLReport {
         public var thumbnails = 200
         /// Failed rows shown, wherever they are in the input (they carry no thumbnail).
         public var failures = 1_000
+        /// Misclassified rows of a labelled job shown first, wherever they are in the input (`thumbnails` of them).
+        public var misclassified: Int { thumbnails }
         /// The thumbnail's long side in pixels; smaller images are not enlarged.
         public var thumbnailSide = 160
         /// libjpeg quality of the thumbnails.
@@ -18,41 +20,49 @@ extension HTMLReport {
         }
     }
 
-    /// One card of the report: a row of the job and, for the first rows, its thumbnail.
+    /// One card of the report: a row of the job and, for the rows shown with one, its thumbnail.
     public struct Entry: Sendable, Equatable {
         /// Position in this run's inputs.
         public let index: Int
-        public let path: String
-        public let topK: [Prediction.Candidate]
-        public let error: String?
+        public let row: PredictionRow
         /// JPEG bytes, when the image decoded and was within the thumbnail limit.
         public let thumbnail: [UInt8]?
 
-        public init(index: Int, path: String, topK: [Prediction.Candidate], error: String?, thumbnail: [UInt8]?) {
-            (self.index, self.path, self.topK, self.error, self.thumbnail) = (index, path, topK, error, thumbnail)
+        public init(index: Int, row: PredictionRow, thumbnail: [UInt8]?) {
+            (self.index, self.row, self.thumbnail) = (index, row, thumbnail)
         }
+
+        /// A labelled row whose top-1 is not its true class.
+        public var isMisclassified: Bool { row.succeeded && row.trueIndex != nil && row.trueIndex != row.classIndex }
     }
 
     /// What the collector kept, and how much it left out.
     public struct Contents: Sendable, Equatable {
         public var entries: [Entry] = []
-        /// Successful rows past ``Limits/thumbnails``.
+        /// Successful rows past ``Limits/thumbnails`` (misclassified ones shown apart).
         public var omittedSucceeded = 0
+        /// Misclassified rows past ``Limits/misclassified``.
+        public var omittedMisclassified = 0
         /// Failed rows past ``Limits/failures``.
         public var omittedFailures = 0
 
-        public init(entries: [Entry] = [], omittedSucceeded: Int = 0, omittedFailures: Int = 0) {
+        public init(entries: [Entry] = [], omittedSucceeded: Int = 0, omittedFailures: Int = 0, omittedMisclassified: Int = 0) {
             (self.entries, self.omittedSucceeded, self.omittedFailures) = (entries, omittedSucceeded, omittedFailures)
+            self.omittedMisclassified = omittedMisclassified
         }
     }
 
     /// Gathers report entries while a job runs, keeping thumbnails as JPEG bytes, never decoded images.
     ///
     /// ```
-    ///  decode workers ─► observe(index, image) ─► [index < limit] resize + JPEG ─► pending thumbnails
+    ///  decode workers ─► observe(index, image) ─► [index < limit, or a labelled job still short of
+    ///                                               misclassified cards] resize + JPEG ─► pending thumbnails
     ///  sink thread    ─► record(rows, in order) ─► entries (thumbnail attached), omission counts
     /// ```
-    /// Memory is bounded by the limits: at most `thumbnails` JPEGs and `failures` messages.
+    /// Memory is bounded by the limits: at most `thumbnails` JPEGs in order, as many misclassified
+    /// ones, and `failures` messages; a pending thumbnail lives only until its row is recorded. In a
+    /// labelled job, images past the first `thumbnails` get a thumbnail only while fewer than the
+    /// limit of misclassified cards are shown, so the extra work stops once the report is full.
     public final class Collector: @unchecked Sendable {
         public let limits: Limits
         private let lock = NSLock()
@@ -60,14 +70,19 @@ extension HTMLReport {
         private var contents = Contents()
         private var nextIndex = 0
         private var failuresShown = 0
+        private var misclassifiedShown = 0
+        private let labelled: Bool
 
-        public init(limits: Limits = Limits()) {
+        /// - Parameter labelled: rows carry true classes (`--labels-from-dirs`), so misclassified ones are kept.
+        public init(limits: Limits = Limits(), labelled: Bool = false) {
             self.limits = limits
+            self.labelled = labelled
         }
 
         /// Called on a decode worker with each decoded image; makes a thumbnail only within the limit.
         public func observe(index: Int, image: RGBImage) {
-            guard index < limits.thumbnails else { return }
+            guard index < limits.thumbnails || (labelled && lock.withLock({ misclassifiedShown < limits.misclassified }))
+            else { return }
             // Resize and encode outside the lock: this is the expensive part, and workers run it in parallel.
             guard let jpeg = HTMLReport.thumbnail(of: image, side: limits.thumbnailSide, quality: limits.jpegQuality)
             else { return }
@@ -75,21 +90,23 @@ extension HTMLReport {
         }
 
         /// Called with each batch of rows, in input order, as the job commits them.
-        public func record(_ rows: [Prediction]) {
+        public func record(_ rows: [PredictionRow]) {
             lock.withLock {
                 for row in rows {
                     let index = nextIndex
                     nextIndex += 1
-                    let thumbnail = pending.removeValue(forKey: index)
-                    if row.error != nil {
+                    let entry = Entry(index: index, row: row, thumbnail: pending.removeValue(forKey: index))
+                    if !row.succeeded {
                         guard failuresShown < limits.failures else { contents.omittedFailures += 1; continue }
                         failuresShown += 1
+                    } else if entry.isMisclassified {
+                        guard misclassifiedShown < limits.misclassified else { contents.omittedMisclassified += 1; continue }
+                        misclassifiedShown += 1
                     } else if index >= limits.thumbnails {
                         contents.omittedSucceeded += 1
                         continue
                     }
-                    contents.entries.append(
-                        Entry(index: index, path: row.path, topK: row.topK, error: row.error, thumbnail: thumbnail))
+                    contents.entries.append(entry)
                 }
             }
         }

@@ -37,6 +37,18 @@ extension HTMLReport {
             """
     }
 
+    /// A labelled job's misclassified rows, before everything else: what a user looks at first.
+    func misclassifiedSection(_ entries: [Entry]) -> String {
+        guard !entries.isEmpty else { return "" }
+        let note = contents.omittedMisclassified > 0
+            ? "<p class=\"note\">\(contents.omittedMisclassified) more misclassified images are in the output file but not shown here (--report-limit \(limits.misclassified)).</p>"
+            : ""
+        return """
+            <section id="misclassified"><h2>Misclassified (\(entries.count + contents.omittedMisclassified))</h2>\(note)
+            <div class="grid">\(entries.map(predictionCard).joined(separator: "\n"))</div></section>
+            """
+    }
+
     /// The first rows' cards in input order, and how many rows were left out.
     func predictionSection(_ predictions: [Entry]) -> String {
         let note = contents.omittedSucceeded > 0
@@ -51,32 +63,37 @@ extension HTMLReport {
     // MARK: - Cards
 
     func predictionCard(_ entry: Entry) -> String {
-        let top1 = entry.topK.first.map {
-            "<p class=\"top1\"><span class=\"label\">\(Self.escape($0.label))</span> <span class=\"pct\">\(Self.percent($0.probability))</span></p>"
+        let row = entry.row
+        let candidates = Array(zip(row.topKLabels ?? [], row.topKProbs ?? []))
+        let top1 = candidates.first.map {
+            "<p class=\"top1\"><span class=\"label\">\(Self.escape($0.0))</span> <span class=\"pct\">\(Self.percent($0.1))</span></p>"
         } ?? ""
-        let bars = entry.topK.map { c in
-            "<li><span class=\"l\">\(Self.escape(c.label))</span><span class=\"bar\"><i style=\"width:\(Self.percent(c.probability))\"></i></span><span class=\"p\">\(Self.percent(c.probability))</span></li>"
+        let truth = row.trueLabel.map { "<p class=\"truth\">true: \(Self.escape($0))</p>" } ?? ""
+        let bars = candidates.map { label, p in
+            "<li><span class=\"l\">\(Self.escape(label))</span><span class=\"bar\"><i style=\"width:\(Self.percent(p))\"></i></span><span class=\"p\">\(Self.percent(p))</span></li>"
         }
+        let style = entry.isMisclassified ? "card wrong" : "card"
         return """
-            <figure class="card">\(thumbnail(entry))<figcaption>\(name(entry))\(top1)<ol class="topk">\(bars.joined())</ol></figcaption></figure>
+            <figure class="\(style)">\(thumbnail(entry))<figcaption>\(name(entry))\(top1)\(truth)<ol class="topk">\(bars.joined())</ol></figcaption></figure>
             """
     }
 
     func failureCard(_ entry: Entry) -> String {
         """
-        <figure class="card failed"><div class="thumb"><span>✕</span></div><figcaption>\(name(entry))<p class="error">\(Self.escape(entry.error ?? ""))</p></figcaption></figure>
+        <figure class="card failed"><div class="thumb"><span>✕</span></div><figcaption>\(name(entry))<p class="error">\(Self.escape(entry.row.error ?? ""))</p></figcaption></figure>
         """
     }
 
     /// The file name, with the full path (or URL) as its tooltip.
     private func name(_ entry: Entry) -> String {
-        let file = entry.path.split(separator: "/").last.map(String.init) ?? entry.path
-        return "<p class=\"name\" title=\"\(Self.escape(entry.path))\">\(Self.escape(file))</p>"
+        let path = entry.row.path
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return "<p class=\"name\" title=\"\(Self.escape(path))\">\(Self.escape(file))</p>"
     }
 
     private func thumbnail(_ entry: Entry) -> String {
         guard let jpeg = entry.thumbnail else { return "<div class=\"thumb\"><span>no preview</span></div>" }
-        let alt = Self.escape(entry.topK.first?.label ?? "")
+        let alt = Self.escape(entry.row.label ?? "")
         return "<div class=\"thumb\"><img alt=\"\(alt)\" src=\"data:image/jpeg;base64,\(Data(jpeg).base64EncodedString())\"></div>"
     }
 

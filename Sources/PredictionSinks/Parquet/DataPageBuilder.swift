@@ -27,16 +27,14 @@ struct DataPageBuilder {
 
     /// Adds one row's entries.
     mutating func append(_ row: PredictionRow) {
-        switch column.column {
-        case .path: appendRequired(row.path) { $0.append($1) }
-        case .label: appendOptional(row.label) { $0.append($1) }
-        case .classIndex: appendOptional(row.classIndex) { $0.append($1) }
-        case .confidence: appendOptional(row.confidence) { $0.append($1) }
-        case .topKLabels: appendOptionalList(row.topKLabels) { $0.append($1) }
-        case .topKIndices: appendOptionalList(row.topKIndices) { $0.append($1) }
-        case .topKProbs: appendOptionalList(row.topKProbs) { $0.append($1) }
-        case .error: appendOptional(row.error) { $0.append($1) }
-        case .logits: appendOptionalList(row.logits) { $0.append($1) }
+        switch column.column.cell(in: row) {
+        case .null: appendNull()
+        case .string(let v): appendScalar(v) { $0.append($1) }
+        case .int(let v): appendScalar(v) { $0.append($1) }
+        case .float(let v): appendScalar(v) { $0.append($1) }
+        case .strings(let v): appendList(v) { $0.append($1) }
+        case .ints(let v): appendList(v) { $0.append($1) }
+        case .floats(let v): appendList(v) { $0.append($1) }
         }
     }
 
@@ -63,21 +61,24 @@ struct DataPageBuilder {
 
     // MARK: - Shredding
 
-    private mutating func appendRequired<T>(_ value: T, _ encode: (inout PlainEncoder, T) -> Void) {
+    /// A null scalar (definition 0) or a null list (repetition 0, definition 0).
+    private mutating func appendNull() {
+        precondition(column.shape != .required, "column \(column.name) is required but the row has no value")
+        if column.shape == .optionalList { repetitionLevels.append(0) }
+        definitionLevels.append(0)
+        levelCount += 1
+    }
+
+    private mutating func appendScalar<T>(_ value: T, _ encode: (inout PlainEncoder, T) -> Void) {
         encode(&values, value)
+        if column.shape == .optional { definitionLevels.append(1) }
         levelCount += 1
     }
 
-    private mutating func appendOptional<T>(_ value: T?, _ encode: (inout PlainEncoder, T) -> Void) {
-        if let value { encode(&values, value) }
-        definitionLevels.append(value == nil ? 0 : 1)
-        levelCount += 1
-    }
-
-    private mutating func appendOptionalList<T>(_ list: [T]?, _ encode: (inout PlainEncoder, T) -> Void) {
-        guard let list, !list.isEmpty else {
+    private mutating func appendList<T>(_ list: [T], _ encode: (inout PlainEncoder, T) -> Void) {
+        guard !list.isEmpty else {
             repetitionLevels.append(0)
-            definitionLevels.append(list == nil ? 0 : 1)
+            definitionLevels.append(1)  // list present, empty
             levelCount += 1
             return
         }

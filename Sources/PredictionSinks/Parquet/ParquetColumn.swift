@@ -1,4 +1,4 @@
-/// How one prediction column is stored in Parquet: its leaf type and how it nests.
+/// How one output column (``OutputColumn``) is stored in Parquet: its leaf type and how it nests.
 ///
 /// The file's schema, as `pq.ParquetFile(...).schema` prints it:
 /// ```
@@ -10,7 +10,9 @@
 /// optional group top_k_indices (LIST) { repeated group list { optional int32 element; } }
 /// optional group top_k_probs (LIST) { repeated group list { optional float element; } }
 /// optional binary error (STRING);
-/// optional group logits (LIST) { repeated group list { optional float element; } }   (with includeLogits)
+/// optional binary true_label (STRING); optional int32 true_index;                    (--labels-from-dirs)
+/// optional group logits (LIST) { repeated group list { optional float element; } }   (--emit logits)
+/// optional group embedding (LIST) { repeated group list { optional float element; } } (--emit embeddings)
 /// ```
 /// Lists use the three-level form of the spec's LogicalTypes.md, which every reader maps to a list.
 struct ParquetColumn: Sendable {
@@ -25,10 +27,21 @@ struct ParquetColumn: Sendable {
         case optionalList
     }
 
-    let column: PredictionColumn
+    let column: OutputColumn
     let physicalType: ParquetPhysicalType
     let isString: Bool
     let shape: Shape
+
+    /// How `column` is stored: its value type fixes the leaf type, nullability and lists the nesting.
+    init(_ column: OutputColumn) {
+        self.column = column
+        switch column.type {
+        case .string, .stringList: (physicalType, isString) = (.byteArray, true)
+        case .int32, .int32List: (physicalType, isString) = (.int32, false)
+        case .float32, .float32List: (physicalType, isString) = (.float, false)
+        }
+        shape = column.type.isList ? .optionalList : column.nullable ? .optional : .required
+    }
 
     var name: String { column.name }
 
@@ -67,31 +80,16 @@ struct ParquetColumn: Sendable {
     }
 }
 
-/// The fixed predictions schema.
-enum PredictionSchema {
-    /// The leaf columns of a file, in order.
-    static func columns(includeLogits: Bool) -> [ParquetColumn] {
-        PredictionColumn.all(includeLogits: includeLogits).map(parquetColumn)
+/// The Parquet form of ``PredictionSchema``.
+enum ParquetSchema {
+    /// The leaf columns of a file with `extras`, in order.
+    static func columns(_ extras: ExtraColumns) -> [ParquetColumn] {
+        PredictionSchema.columns(extras).map(ParquetColumn.init)
     }
 
     /// The whole schema: the root, then every column's nodes.
     static func elements(of columns: [ParquetColumn]) -> [SchemaElement] {
         let root = SchemaElement(name: "schema", numChildren: Int32(columns.count))
         return [root] + columns.flatMap(\.schemaElements)
-    }
-
-    private static func parquetColumn(_ column: PredictionColumn) -> ParquetColumn {
-        switch column {
-        case .path: ParquetColumn(column: column, physicalType: .byteArray, isString: true, shape: .required)
-        case .label, .error:
-            ParquetColumn(column: column, physicalType: .byteArray, isString: true, shape: .optional)
-        case .classIndex: ParquetColumn(column: column, physicalType: .int32, isString: false, shape: .optional)
-        case .confidence: ParquetColumn(column: column, physicalType: .float, isString: false, shape: .optional)
-        case .topKLabels:
-            ParquetColumn(column: column, physicalType: .byteArray, isString: true, shape: .optionalList)
-        case .topKIndices: ParquetColumn(column: column, physicalType: .int32, isString: false, shape: .optionalList)
-        case .topKProbs, .logits:
-            ParquetColumn(column: column, physicalType: .float, isString: false, shape: .optionalList)
-        }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// "PAR1" │ row group 0: chunk path │ chunk label │ ... │ row group 1: ... │ FileMetaData │ len │ "PAR1"
 ///          each chunk: [PageHeader][page] [PageHeader][page] ...         (Thrift compact, 4 bytes LE)
 /// ```
-/// Rows wait in memory until `rowGroupSize` of them have arrived; then each column is shredded,
+/// Rows wait in memory until `rowGroupSize` of them (or about 64 MiB of them) have arrived; then each column is shredded,
 /// paged, compressed and written, and only the chunks' footer entries are kept. `finish()` writes
 /// the last (short) row group and the footer. Pages are data page v1, values PLAIN, levels RLE.
 final class ParquetWriter: RowSink {
@@ -19,6 +19,10 @@ final class ParquetWriter: RowSink {
     private let columns: [ParquetColumn]
     private let pageSizeTarget: Int
     private var pending: [PredictionRow] = []
+    /// Roughly the bytes `pending` holds, so that wide rows (logits, embeddings) cut row groups early.
+    private var pendingBytes = 0
+    /// A row group is written once its rows hold about this much, even before `rowGroupSize` rows.
+    static let rowGroupByteLimit = 64 << 20
     private var rowGroups: [RowGroup] = []
     private var rowCount = 0
     private var isOpen = true
@@ -30,7 +34,7 @@ final class ParquetWriter: RowSink {
         guard options.rowGroupSize > 0 else { throw SinkError.invalidRowGroupSize(options.rowGroupSize) }
         self.options = options
         self.pageSizeTarget = pageSizeTarget
-        columns = PredictionSchema.columns(includeLogits: options.includeLogits)
+        columns = ParquetSchema.columns(options.extras)
         file = try OutputFile(creating: url)
         try guarded { try file.append(Self.magic) }
     }
@@ -39,7 +43,8 @@ final class ParquetWriter: RowSink {
         try guarded {
             for row in rows {
                 pending.append(row)
-                if pending.count == options.rowGroupSize { try writeRowGroup() }
+                pendingBytes += Self.approximateBytes(row)
+                if pending.count == options.rowGroupSize || pendingBytes >= Self.rowGroupByteLimit { try writeRowGroup() }
             }
         }
     }
@@ -82,11 +87,19 @@ final class ParquetWriter: RowSink {
                 totalCompressedSize: Int64(file.position - start), ordinal: Int16(exactly: rowGroups.count)))
         rowCount += pending.count
         pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
+    }
+
+    /// The size of a row's lists and strings, which is what makes a row group large.
+    private static func approximateBytes(_ row: PredictionRow) -> Int {
+        let floats = (row.logits?.count ?? 0) + (row.embedding?.count ?? 0) + (row.topKProbs?.count ?? 0)
+        let strings = (row.topKLabels ?? []).reduce(row.path.utf8.count) { $0 + $1.utf8.count }
+        return 64 + 4 * floats + strings + (row.error?.utf8.count ?? 0)
     }
 
     private func fileMetaData() -> FileMetaData {
         FileMetaData(
-            schema: PredictionSchema.elements(of: columns), numRows: Int64(rowCount), rowGroups: rowGroups,
+            schema: ParquetSchema.elements(of: columns), numRows: Int64(rowCount), rowGroups: rowGroups,
             keyValueMetadata: options.metadata.map { KeyValue(key: $0.0, value: $0.1) },
             createdBy: Self.createdBy,
             columnOrders: columns.map { _ in TypeDefinedColumnOrder() })

@@ -35,3 +35,17 @@ extension HTMLReport {
         .error{margin:4px 0 0;color:#c0262d;font-size:12px;word-break:break-word}
         """
 }
+
+extension HTMLReport {
+    /// The accuracy tables and the misclassified cards of a labelled job.
+    static let accuracyStyle = """
+        .tables{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+        table{border-collapse:collapse;background:#fff;border:1px solid #dde1e8;font-size:12px}
+        th,td{padding:4px 10px;border-bottom:1px solid #eef0f4;text-align:left}
+        th{background:#eef1f6;cursor:pointer;user-select:none}
+        th[data-dir=asc]::after{content:" ▲"}
+        th[data-dir=desc]::after{content:" ▼"}
+        .wrong{border-color:#f59e0b;background:#fffbeb}
+        .truth{margin:0 0 6px;font-size:12px;color:#b45309}
+        """
+}

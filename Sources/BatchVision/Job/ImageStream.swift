@@ -15,10 +15,10 @@ public struct StageTimes: Sendable {
 /// ```
 ///  locations ─► [fetch ─► decode ─► preprocess] × decodeWorkers ─► batch buffers ─► model ─► rows, in order
 /// ```
-/// Every input yields exactly one ``Prediction``: a failure to read or decode becomes a row with
+/// Every input yields exactly one ``PredictionRow``: a failure to read or decode becomes a row with
 /// `error` set, and the job goes on. Memory is bounded by the batch-buffer pool, whatever the
 /// number of inputs (see ``BatchScheduler``).
-public final class ClassificationJob {
+public final class ImageStream {
     public let locations: [String]
     public let classifier: Classifier
     public let decoder: ImageDecoder
@@ -39,10 +39,10 @@ public final class ClassificationJob {
         self.fetcher = fetcher
     }
 
-    /// Runs the inputs from `start` on; `onRows` gets each batch's predictions in order, on the calling thread.
+    /// Runs the inputs from `start` on; `onRows` gets each batch's rows in order, on the calling thread.
     ///
     /// - Returns: the time per stage.
-    public func run(from start: Int = 0, onRows: ([Prediction]) throws -> Void) throws -> StageTimes {
+    public func run(from start: Int = 0, onRows: ([PredictionRow]) throws -> Void) throws -> StageTimes {
         let items = Array(locations[min(start, locations.count)...])
         let scheduler = BatchScheduler(
             itemCount: items.count, batchSize: classifier.batchSize, elementCount: classifier.imageElementCount,
@@ -50,7 +50,7 @@ public final class ClassificationJob {
         let clock = StageClock()
         let (decoder, fetcher, preprocessor, onDecoded) = (self.decoder, self.fetcher, classifier.preprocessor, self.onDecoded)
         var times = StageTimes()
-        var output = [Float](repeating: 0, count: classifier.batchSize * classifier.classCount)
+        var outputs = Classifier.Outputs(classifier)
         try scheduler.run(
             fill: { item, slot in
                 do {
@@ -68,9 +68,7 @@ public final class ClassificationJob {
             },
             consume: { batch in
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let rows = try output.withUnsafeMutableBufferPointer {
-                    try classifier.predictions(batch, topK: topK, includeLogits: includeLogits, logits: $0) { items[$0] }
-                }
+                let rows = try classifier.rows(batch, topK: topK, includeLogits: includeLogits, outputs: &outputs) { items[$0] }
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 try onRows(rows)
                 times.infer += Double(t1 - t0) / 1e9
@@ -83,7 +81,7 @@ public final class ClassificationJob {
     /// The rows as an async sequence, for callers who prefer `for try await`.
     ///
     /// The job runs on a background thread; rows arrive in input order.
-    public func predictions(from start: Int = 0) -> AsyncThrowingStream<Prediction, Error> {
+    public func rows(from start: Int = 0) -> AsyncThrowingStream<PredictionRow, Error> {
         AsyncThrowingStream { continuation in
             nonisolated(unsafe) let job = self
             let thread = Thread {

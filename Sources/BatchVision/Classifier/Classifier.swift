@@ -1,0 +1,159 @@
+import DNNLBackend
+import Foundation
+import ImageNetModels
+import InferenceGraph
+import ModelWeights
+import ReferenceBackend
+
+/// A model ready to classify: weights loaded, graph compiled, preprocessing chosen.
+///
+/// ```
+///  RGBImage ─► Preprocessor ─► [N, 3, crop, crop] ─► body ─► features [N, F] ─► head ─► logits [N, classes]
+/// ```
+/// Without embeddings body and head are one compiled graph; with them the graph is cut at the
+/// head's input (``Graph/splitHead()``) so the features can be read. Not safe to call from two
+/// threads at once (the compiled models own their buffers).
+public final class Classifier {
+    public let entry: ModelEntry
+    public let preset: PreprocessPreset
+    public let preprocessor: Preprocessor
+    public let batchSize: Int
+    /// The weights file and its SHA-256, or nil for random weights.
+    public let weightsFile: (path: String, sha256: String)?
+    /// Seconds spent reading weights and compiling.
+    public let loadSeconds: Double
+    /// The implementations the backend chose, one "step: implementation" line per primitive.
+    public let implementations: [String]
+    /// The precision the model really runs in (bf16 falls back to fp32 without hardware support).
+    public let precision: Precision
+    /// The number of logits per image (also when the head does not run).
+    public let classCount: Int
+    /// The length of each image's embedding; 0 unless the configuration asked for embeddings.
+    public let featureCount: Int
+    /// Whether the head runs: false for embeddings alone.
+    public let hasHead: Bool
+    private let body: any CompiledModel
+    private let head: (any CompiledModel)?
+
+    public init(_ configuration: ClassifierConfiguration) throws {
+        let start = Date()
+        guard let entry = ModelCatalog.entry(named: configuration.model) else {
+            throw ClassifierError.unknownModel(configuration.model)
+        }
+        guard (1...1024).contains(configuration.batchSize) else { throw ClassifierError.badBatchSize(configuration.batchSize) }
+        guard configuration.head || configuration.embeddings else { throw ClassifierError.nothingToCompute }
+        self.entry = entry
+        batchSize = configuration.batchSize
+        preset = try configuration.preset.applied(to: entry.preset)
+        preprocessor = try Preprocessor(preset: preset)
+
+        let (source, file) = try Self.weights(configuration.weights, for: entry)
+        weightsFile = file
+        let graph = try entry.graph(weights: source, size: preset.cropSize).optimized()
+        let backend = Self.backend(configuration)
+        if configuration.embeddings {
+            let (bodyGraph, headGraph) = try graph.splitHead()
+            body = try backend.compile(bodyGraph, batchSize: batchSize)
+            head = configuration.head ? try backend.compile(headGraph, batchSize: batchSize) : nil
+            featureCount = bodyGraph.outputShape.elementCount
+            classCount = headGraph.outputShape.elementCount
+        } else {
+            body = try backend.compile(graph, batchSize: batchSize)
+            head = nil
+            featureCount = 0
+            classCount = graph.outputShape.elementCount
+        }
+        hasHead = configuration.head
+        precision = body.precision
+        implementations = try body.implementations(batchSize: batchSize) + (head?.implementations(batchSize: batchSize) ?? [])
+        loadSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...": how many primitives use each implementation.
+    public var implementationTally: String {
+        DNNLModel.tally(implementations.map { String($0.split(separator: ": ").last ?? Substring($0)) })
+    }
+
+    /// The number of floats one preprocessed image takes.
+    public var imageElementCount: Int { preprocessor.elementCount }
+
+    /// Runs `count` preprocessed images from `input` (`[count, 3, crop, crop]`) into `logits` (`[count, classes]`)
+    /// and, with embeddings, `features` (`[count, F]`).
+    ///
+    /// - Parameters:
+    ///   - logits: `count * classCount` floats; ignored (may be empty) when the head does not run.
+    ///   - features: `count * featureCount` floats; ignored (may be empty) without embeddings.
+    public func run(
+        _ input: UnsafeBufferPointer<Float>, count: Int, logits: UnsafeMutableBufferPointer<Float>,
+        features: UnsafeMutableBufferPointer<Float>
+    ) throws {
+        guard let head else {
+            try body.run(input: input, batchSize: count, output: featureCount > 0 ? features : logits)
+            return
+        }
+        try body.run(input: input, batchSize: count, output: features)
+        try head.run(input: UnsafeBufferPointer(features), batchSize: count, output: logits)
+    }
+
+    /// Runs `count` images into `logits` (`[count, classes]`), as PyTorch's `model(x)` does.
+    public func logits(_ input: UnsafeBufferPointer<Float>, count: Int, into logits: UnsafeMutableBufferPointer<Float>) throws {
+        var features = [Float](repeating: 0, count: count * featureCount)
+        try features.withUnsafeMutableBufferPointer { try run(input, count: count, logits: logits, features: $0) }
+    }
+
+    /// A decoder for this model's inputs (see ``PreprocessPreset/decoder(_:fastDecode:)``).
+    public func decoder(_ options: DecodeOptions, fastDecode: Bool) -> ImageDecoder {
+        preset.decoder(options, fastDecode: fastDecode)
+    }
+
+    // MARK: - Steps
+
+    private static func weights(_ choice: WeightsChoice, for entry: ModelEntry) throws -> (WeightSource, (String, String)?) {
+        switch choice {
+        case .random(let seed):
+            return (RandomWeights(seed: seed), nil)
+        case .file(let path):
+            let url = try WeightsResolver().resolve(entry, explicit: path)
+            let source = StateDictWeights(try Checkpoint.load(contentsOf: url), model: entry.name)
+            return (source, (url.path, try Checkpoint.sha256(contentsOf: url)))
+        }
+    }
+
+    private static func backend(_ configuration: ClassifierConfiguration) -> any Backend {
+        if configuration.referenceBackend { return ReferenceBackend() }
+        return DNNLBackend(options: .init(precision: configuration.precision, threads: configuration.threads))
+    }
+}
+
+/// Why a classifier could not be built.
+public enum ClassifierError: UserFacingError {
+    case unknownModel(String)
+    case badBatchSize(Int)
+    case nothingToCompute
+
+    public var message: String {
+        switch self {
+        case .unknownModel(let name): "unknown model '\(name)'"
+        case .badBatchSize(let n): "batch size \(n) is out of range 1...1024"
+        case .nothingToCompute: "--no-head leaves nothing to compute"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .unknownModel: "`batchvision models` lists them: " + ModelCatalog.all.map(\.name).joined(separator: ", ")
+        case .badBatchSize: nil
+        case .nothingToCompute: "pass --emit embeddings with --no-head"
+        }
+    }
+}
+
+extension PreprocessPreset {
+    /// A decoder for images this preset will preprocess: `options`, and with `fastDecode` JPEG DCT
+    /// scaling down to no less than the resize size (the only decode option a preset decides).
+    public func decoder(_ options: DecodeOptions, fastDecode: Bool) -> ImageDecoder {
+        var options = options
+        if fastDecode { options.jpegMinimumShorterSide = resizeSize }
+        return ImageDecoder(options: options)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import InferenceGraph
+
+/// The precision a classifier computes in (fp32, or bf16 where the CPU has it).
+public typealias Precision = InferenceGraph.Precision
+
+/// Which weights a classifier loads.
+public enum WeightsChoice: Sendable, Equatable {
+    /// Resolved by ``WeightsResolver``: the given path, or the model's file in the usual places.
+    case file(String?)
+    /// Seeded random parameters (benchmarks, tests).
+    case random(seed: UInt64)
+}
+
+/// Everything needed to build a ``Classifier``; the CLI's model options build it once.
+public struct ClassifierConfiguration: Sendable {
+    public var model: String = "resnet152"
+    public var weights: WeightsChoice = .file(nil)
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var precision: Precision = .fp32
+    public var batchSize: Int = 16
+    /// The user's preprocessing choices, applied over the model's own preset.
+    public var preset = PresetOverrides()
+    /// Also return each image's pooled features (the head's input): compiles the head apart.
+    public var embeddings = false
+    /// Run the classifier head (labels, probabilities); off only for embeddings alone (`--no-head`).
+    public var head = true
+    /// Use the slow, obvious reference backend (an oracle for tests), not oneDNN.
+    public var referenceBackend = false
+
+    public init() {}
+}
