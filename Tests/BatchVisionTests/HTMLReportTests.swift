@@ -31,10 +31,13 @@ final class HTMLReportTests: XCTestCase {
         let hostile = #""><script>alert(1)</script><img src=x onerror=alert(2)>"#
         let entries = [
             HTMLReport.Entry(
-                index: 0, path: "/data/\(hostile).jpg",
-                topK: [Prediction.Candidate(label: hostile, classIndex: 1, probability: 0.75)], error: nil,
+                index: 0,
+                row: PredictionRow(
+                    path: "/data/\(hostile).jpg", label: hostile, classIndex: 1, confidence: 0.75, topKLabels: [hostile],
+                    topKIndices: [1], topKProbs: [0.75]),
                 thumbnail: try JPEGEncoder().encode(RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 9, count: 12)))),
-            HTMLReport.Entry(index: 1, path: "s3://b/a&b'<x>.png", topK: [], error: "corrupt & <b>bad</b> \(hostile)", thumbnail: nil),
+            HTMLReport.Entry(
+                index: 1, row: .failure(path: "s3://b/a&b'<x>.png", error: "corrupt & <b>bad</b> \(hostile)"), thumbnail: nil),
         ]
         let page = HTMLReport(
             summary: JobSummary(), model: "<model>", weights: "w&\"", contents: HTMLReport.Contents(entries: entries)
@@ -72,8 +75,9 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(collector.pendingThumbnails, 2, "thumbnails only within the limit (0 and 2)")
         let rows = (0..<10).map { i in
             failing.contains(i)
-                ? Prediction.failure("f\(i)", "reason \(i)")
-                : Prediction(path: "f\(i)", topK: [.init(label: "l", classIndex: 0, probability: 1)], logits: nil, error: nil)
+                ? PredictionRow.failure(path: "f\(i)", error: "reason \(i)")
+                : PredictionRow(
+                    path: "f\(i)", label: "l", classIndex: 0, confidence: 1, topKLabels: ["l"], topKIndices: [0], topKProbs: [1])
         }
         collector.record(Array(rows[0..<4]))
         collector.record(Array(rows[4...]))

@@ -19,9 +19,9 @@ import sys
 
 import numpy as np
 
-INT_COLUMNS = {"class_index", "top_k_indices"}
-FLOAT_COLUMNS = {"confidence", "top_k_probs", "logits"}
-LIST_COLUMNS = {"top_k_labels", "top_k_indices", "top_k_probs", "logits"}
+INT_COLUMNS = {"class_index", "top_k_indices", "true_index"}
+FLOAT_COLUMNS = {"confidence", "top_k_probs", "logits", "embedding"}
+LIST_COLUMNS = {"top_k_labels", "top_k_indices", "top_k_probs", "logits", "embedding"}
 ROUND_TO_FLOAT32 = False  # set for the text formats, see above
 
 

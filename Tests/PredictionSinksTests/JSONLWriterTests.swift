@@ -15,14 +15,14 @@ final class JSONLWriterTests: XCTestCase {
     func testEveryReaderSeesWhatWasWritten() throws {
         let cases: [(String, [PredictionRow], SinkOptions)] = [
             ("mixed", SampleRows.mixed(logits: true), SinkOptions()),
-            ("logits", SampleRows.mixed(logits: true), SinkOptions(includeLogits: true)),
+            ("logits", SampleRows.mixed(logits: true), SinkOptions(extras: .logits)),
             ("empty", [], SinkOptions()),
             ("many", SampleRows.many(2_000), SinkOptions()),
         ]
         let urls = try cases.map { try write($0.1, $0.2, name: $0.0) }
         for (reading, (_, rows, options)) in zip(try OracleReading.read(urls, as: .jsonl), cases) {
             try assertEveryReader(
-                reading, saw: rows, includeLogits: options.includeLogits, readers: readers, columnsWithoutRows: false)
+                reading, saw: rows, extras: options.extras, readers: readers, columnsWithoutRows: false)
         }
     }
 

@@ -4,37 +4,28 @@ import XCTest
 
 @testable import PredictionSinks
 
-/// A row with floats as bit patterns, so that NaN, -0.0 and every float compare exactly.
+/// A row as its cells, floats as bit patterns, so that NaN, -0.0 and every float compare exactly.
 struct ExactRow: Equatable, CustomStringConvertible {
-    var path: String
-    var label: String?
-    var classIndex: Int32?
-    var confidence: UInt32?
-    var topKLabels: [String]?
-    var topKIndices: [Int32]?
-    var topKProbs: [UInt32]?
-    var error: String?
-    var logits: [UInt32]?
+    /// Column name -> the cell spelled exactly, for the columns of a file with the given extras.
+    let cells: [String: String]
 
-    init(_ row: PredictionRow, includeLogits: Bool) {
-        path = row.path
-        label = row.label
-        classIndex = row.classIndex
-        confidence = row.confidence?.bitPattern
-        topKLabels = row.topKLabels
-        topKIndices = row.topKIndices
-        topKProbs = row.topKProbs?.map(\.bitPattern)
-        error = row.error
-        logits = includeLogits ? row.logits?.map(\.bitPattern) : nil
+    init(_ row: PredictionRow, extras: ExtraColumns) {
+        cells = Dictionary(uniqueKeysWithValues: PredictionSchema.columns(extras).map { ($0.name, Self.exact($0.cell(in: row))) })
     }
 
-    var description: String {
-        "ExactRow(path: \(path.debugDescription), label: \(String(describing: label)), "
-            + "classIndex: \(String(describing: classIndex)), confidence: \(String(describing: confidence)), "
-            + "topKLabels: \(String(describing: topKLabels)), topKIndices: \(String(describing: topKIndices)), "
-            + "topKProbs: \(String(describing: topKProbs)), error: \(String(describing: error)), "
-            + "logits: \(logits.map { "\($0.count) values" } ?? "nil"))"
+    static func exact(_ cell: Cell) -> String {
+        switch cell {
+        case .null: "null"
+        case .string(let v): "s:" + v.debugDescription
+        case .int(let v): "i:\(v)"
+        case .float(let v): "f:" + String(v.bitPattern, radix: 16)
+        case .strings(let v): "S:" + v.map(\.debugDescription).joined(separator: ",")
+        case .ints(let v): "I:" + v.map(String.init).joined(separator: ",")
+        case .floats(let v): v.count > 8 ? "F:\(v.count) values \(v.map(\.bitPattern).hashValue)" : "F:" + v.map { String($0.bitPattern, radix: 16) }.joined(separator: ",")
+        }
     }
+
+    var description: String { cells.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
 }
 
 /// The oracle printed something the tests cannot interpret.
@@ -77,16 +68,27 @@ struct OracleReading {
 
     // MARK: - Decoding the oracle's normalised cells
 
+    /// Every column the reader returned, decoded by the type the schema gives it.
     private static func row(_ object: [String: Any]) throws -> PredictionRow {
         guard let path = object["path"] as? String else { throw failure("path", object["path"]) }
-        return PredictionRow(
-            path: path, label: try string(object, "label"), classIndex: try int(object["class_index"], "class_index"),
-            confidence: try float(object["confidence"], "confidence"),
-            topKLabels: try list(object, "top_k_labels") { try string($0, "top_k_labels") },
-            topKIndices: try list(object, "top_k_indices") { try int($0, "top_k_indices") },
-            topKProbs: try list(object, "top_k_probs") { try float($0, "top_k_probs") },
-            error: try string(object, "error"),
-            logits: try list(object, "logits") { try float($0, "logits") })
+        var row = PredictionRow(path: path)
+        for column in PredictionSchema.all where column.name != "path" {
+            column.set(&row, try cell(object[column.name], column))
+        }
+        return row
+    }
+
+    private static func cell(_ value: Any?, _ column: OutputColumn) throws -> Cell {
+        let key = column.name
+        if value == nil || value is NSNull { return .null }
+        switch column.type {
+        case .string: return try string(value, key).map(Cell.string) ?? .null
+        case .int32: return try int(value, key).map(Cell.int) ?? .null
+        case .float32: return try float(value, key).map(Cell.float) ?? .null
+        case .stringList: return try list(value, key) { try string($0, key) }.map(Cell.strings) ?? .null
+        case .int32List: return try list(value, key) { try int($0, key) }.map(Cell.ints) ?? .null
+        case .float32List: return try list(value, key) { try float($0, key) }.map(Cell.floats) ?? .null
+        }
     }
 
     private static func string(_ object: [String: Any], _ key: String) throws -> String? {
@@ -115,10 +117,7 @@ struct OracleReading {
         return exact
     }
 
-    private static func list<T>(_ object: [String: Any], _ key: String, _ element: (Any) throws -> T?) throws
-        -> [T]?
-    {
-        let value = object[key]
+    private static func list<T>(_ value: Any?, _ key: String, _ element: (Any) throws -> T?) throws -> [T]? {
         if value == nil || value is NSNull { return nil }
         guard let array = value as? [Any] else { throw failure(key, value) }
         return try array.map { item in
@@ -137,19 +136,19 @@ struct OracleReading {
 /// An empty JSON Lines file has no keys to name columns, so `expected` being empty there skips
 /// the column check (`columnsWithoutRows: false`).
 func assertEveryReader(
-    _ reading: OracleReading, saw expected: [PredictionRow], includeLogits: Bool, readers: [String],
+    _ reading: OracleReading, saw expected: [PredictionRow], extras: ExtraColumns, readers: [String],
     columnsWithoutRows: Bool = true, file: StaticString = #filePath, line: UInt = #line
 ) throws {
     XCTAssertEqual(reading.readerNames, readers.sorted(), file: file, line: line)
-    let wanted = expected.map { ExactRow($0, includeLogits: includeLogits) }
-    let columns = PredictionColumn.all(includeLogits: includeLogits).map(\.name)
+    let wanted = expected.map { ExactRow($0, extras: extras) }
+    let columns = PredictionSchema.columns(extras).map(\.name)
     for name in readers {
         let (seenColumns, rows) = try reading.rows(of: name)
         if columnsWithoutRows || !expected.isEmpty {
             XCTAssertEqual(seenColumns, columns, "\(name) columns", file: file, line: line)
         }
         XCTAssertEqual(rows.count, expected.count, "\(name) row count", file: file, line: line)
-        for (index, (seen, want)) in zip(rows.map { ExactRow($0, includeLogits: true) }, wanted).enumerated()
+        for (index, (seen, want)) in zip(rows.map { ExactRow($0, extras: extras) }, wanted).enumerated()
         where seen != want {
             XCTFail("\(name) row \(index):\n  read  \(seen)\n  wrote \(want)", file: file, line: line)
         }

@@ -21,7 +21,7 @@ final class ParquetWriterTests: XCTestCase {
         let options = ParquetCompression.allCases.map { SinkOptions(compression: $0, metadata: metadata) }
         let urls = try options.map { try write(rows, $0, name: "mixed-\($0.compression)") }
         for (reading, options) in zip(try OracleReading.read(urls, as: .parquet), options) {
-            try assertEveryReader(reading, saw: rows, includeLogits: false, readers: readers)
+            try assertEveryReader(reading, saw: rows, extras: [], readers: readers)
             assertFooter(reading, rows: rows, options: options, rowGroupRows: [10])
         }
     }
@@ -30,7 +30,7 @@ final class ParquetWriterTests: XCTestCase {
         let rows = SampleRows.mixed(logits: true)
         let options = SinkOptions(rowGroupSize: 3, metadata: metadata)
         let reading = try writeAndRead(rows, options, name: "groups")
-        try assertEveryReader(reading, saw: rows, includeLogits: false, readers: readers)
+        try assertEveryReader(reading, saw: rows, extras: [], readers: readers)
         assertFooter(reading, rows: rows, options: options, rowGroupRows: [3, 3, 3, 1])
     }
 
@@ -39,19 +39,19 @@ final class ParquetWriterTests: XCTestCase {
         rows[0].logits?.replaceSubrange(0..<5, with: [.nan, .infinity, -.infinity, -0.0, .leastNonzeroMagnitude])
         rows[2].logits = []  // an empty list is distinct from a null one
         let options = [ParquetCompression.zstd, .snappy].map {
-            SinkOptions(includeLogits: true, compression: $0, rowGroupSize: 4)
+            SinkOptions(extras: .logits, compression: $0, rowGroupSize: 4)
         }
         let urls = try options.map { try write(rows, $0, name: "logits-\($0.compression)") }
         for (reading, options) in zip(try OracleReading.read(urls, as: .parquet), options) {
-            try assertEveryReader(reading, saw: rows, includeLogits: true, readers: readers)
+            try assertEveryReader(reading, saw: rows, extras: .logits, readers: readers)
             assertFooter(reading, rows: rows, options: options, rowGroupRows: [4, 4, 2])
         }
     }
 
     func testZeroRowsMakeAValidEmptyFile() throws {
-        let options = SinkOptions(includeLogits: true, metadata: metadata)
+        let options = SinkOptions(extras: .logits, metadata: metadata)
         let reading = try writeAndRead([], options, name: "empty")
-        try assertEveryReader(reading, saw: [], includeLogits: true, readers: readers)
+        try assertEveryReader(reading, saw: [], extras: .logits, readers: readers)
         assertFooter(reading, rows: [], options: options, rowGroupRows: [])
     }
 
@@ -59,19 +59,19 @@ final class ParquetWriterTests: XCTestCase {
         let rows = SampleRows.many(10_000)
         let options = SinkOptions(rowGroupSize: 4_000, metadata: metadata)
         let reading = try writeAndRead(rows, options, name: "many")
-        try assertEveryReader(reading, saw: rows, includeLogits: false, readers: readers)
+        try assertEveryReader(reading, saw: rows, extras: [], readers: readers)
         assertFooter(reading, rows: rows, options: options, rowGroupRows: [4_000, 4_000, 2_000])
     }
 
     func testManyPagesPerColumnChunk() throws {
         let rows = SampleRows.many(60, k: 3, logits: 20)
-        let options = SinkOptions(includeLogits: true, compression: .snappy, rowGroupSize: 25)
+        let options = SinkOptions(extras: .logits, compression: .snappy, rowGroupSize: 25)
         let url = folder.appendingPathComponent("pages.parquet")
         let writer = try ParquetWriter(url: url, options: options, pageSizeTarget: 100)
         try writer.append(rows)
         try writer.finish()
         let reading = try OracleReading.read([url], as: .parquet)[0]
-        try assertEveryReader(reading, saw: rows, includeLogits: true, readers: readers)
+        try assertEveryReader(reading, saw: rows, extras: .logits, readers: readers)
         assertFooter(reading, rows: rows, options: options, rowGroupRows: [25, 25, 10])
     }
 
@@ -121,12 +121,12 @@ final class ParquetWriterTests: XCTestCase {
             "top_k_labels": "list<element: string>", "top_k_indices": "list<element: int32>",
             "top_k_probs": "list<element: float>", "error": "string",
         ]
-        if options.includeLogits { schema["logits"] = "list<element: float>" }
+        if options.extras.contains(.logits) { schema["logits"] = "list<element: float>" }
         return schema
     }
 
     private func assertLeaves(_ leaves: [[String: Any]], options: SinkOptions, file: StaticString, line: UInt) {
-        let columns = PredictionSchema.columns(includeLogits: options.includeLogits)
+        let columns = ParquetSchema.columns(options.extras)
         XCTAssertEqual(
             leaves.map { $0["path"] as? String }, columns.map { $0.pathInSchema.joined(separator: ".") }, file: file,
             line: line)
@@ -153,7 +153,7 @@ final class ParquetWriterTests: XCTestCase {
     private func assertChunks(
         _ chunks: [[String: Any]], rows: [PredictionRow], options: SinkOptions, file: StaticString, line: UInt
     ) {
-        let columns = PredictionSchema.columns(includeLogits: options.includeLogits)
+        let columns = ParquetSchema.columns(options.extras)
         let groups = stride(from: 0, to: rows.count, by: options.rowGroupSize).map {
             rows[$0..<min(rows.count, $0 + options.rowGroupSize)]
         }
@@ -169,14 +169,11 @@ final class ParquetWriterTests: XCTestCase {
     }
 
     private func levelCount(_ row: PredictionRow, _ column: ParquetColumn) -> Int {
-        let list: [Any]? =
-            switch column.column {
-            case .topKLabels: row.topKLabels
-            case .topKIndices: row.topKIndices
-            case .topKProbs: row.topKProbs
-            case .logits: row.logits
-            default: nil
-            }
-        return max(1, list?.count ?? 1)
+        switch column.column.cell(in: row) {
+        case .strings(let v): max(1, v.count)
+        case .ints(let v): max(1, v.count)
+        case .floats(let v): max(1, v.count)
+        default: 1
+        }
     }
 }

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 LIBRARY = "libBatchVisionC.so"
-ABI_VERSION = 1  # BATCHVISION_ABI_VERSION in batchvision.h
+ABI_VERSION = 2  # BATCHVISION_ABI_VERSION in batchvision.h
 
 _HERE = Path(__file__).resolve().parent
 _REPO = _HERE.parent.parent  # python/batchvision -> the repo, when run from a checkout
@@ -41,9 +41,11 @@ _SIGNATURES = {
     "bv_last_error": ([], ctypes.c_char_p),
     "bv_classifier_create": (
         [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-         ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float)],
+         ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float), ctypes.c_int],
         ctypes.c_void_p,
     ),
+    "bv_classifier_feature_count": ([ctypes.c_void_p], ctypes.c_int),
+    "bv_output_schema": ([ctypes.c_int], ctypes.c_char_p),
     "bv_classifier_destroy": ([ctypes.c_void_p], None),
     "bv_classifier_class_count": ([ctypes.c_void_p], ctypes.c_int),
     "bv_classify_encoded": (
@@ -62,6 +64,7 @@ _SIGNATURES = {
     "bv_results_labels": ([ctypes.c_void_p], _C_STRINGS),
     "bv_results_errors": ([ctypes.c_void_p], _C_STRINGS),
     "bv_results_logits": ([ctypes.c_void_p], ctypes.POINTER(ctypes.c_float)),
+    "bv_results_embeddings": ([ctypes.c_void_p], ctypes.POINTER(ctypes.c_float)),
     "bv_results_free": ([ctypes.c_void_p], None),
 }
 

@@ -22,12 +22,14 @@ class Predictions:
     labels: List[Optional[List[str]]]  # n lists of k names; None where the image failed
     errors: List[Optional[str]]  # n messages; None where the image succeeded
     logits: Optional[np.ndarray]  # (n, classes) float32 when asked for
+    embeddings: Optional[np.ndarray] = None  # (n, features) float32 when the classifier computes them
 
     @staticmethod
-    def empty(k, classes, include_logits):
+    def empty(k, classes, include_logits, features=0):
         return Predictions(
             np.zeros((0, k), np.int32), np.zeros((0, k), np.float32), [], [],
             np.zeros((0, classes), np.float32) if include_logits else None,
+            np.zeros((0, features), np.float32) if features else None,
         )
 
 
@@ -37,23 +39,26 @@ class Classifier:
     Arguments mirror `batchvision classify`: model, weights (None: the usual resolution),
     random_weights (the CLI's --random-weights seed), threads (model and decode workers; None: all
     cores), precision ("fp32"/"bf16"), batch_size (images per model run), resize, crop, mean, std
-    (None: the model's preprocessing).
+    (None: the model's preprocessing), embeddings (also return each image's pooled features, the
+    input of the classifier head, as `--emit embeddings` writes them).
     """
 
     def __init__(self, model="resnet152", weights=None, random_weights=False, threads=None, precision="fp32",
-                 batch_size=16, resize=None, crop=None, mean=None, std=None):
+                 batch_size=16, resize=None, crop=None, mean=None, std=None, embeddings=False):
         self._lib = _library.load()
         triple = ctypes.c_float * 3
         handle = self._lib.bv_classifier_create(
             model.encode(), os.fsencode(weights) if weights else None, int(bool(random_weights)), int(threads or 0),
             precision.encode() if precision else None, int(batch_size or 0), int(resize or 0), int(crop or 0),
             triple(*mean) if mean is not None else None, triple(*std) if std is not None else None,
+            int(bool(embeddings)),
         )
         if not handle:
             raise ClassifierError(_library.last_error())
         self._handle = handle
         self.model = model
         self.class_count = self._lib.bv_classifier_class_count(handle)
+        self.feature_count = self._lib.bv_classifier_feature_count(handle)
 
     def close(self):
         if getattr(self, "_handle", None):
@@ -102,7 +107,7 @@ class Classifier:
         try:
             n, k = lib.bv_results_count(results), lib.bv_results_top_k(results)
             if n == 0:
-                return Predictions.empty(k, self.class_count, include_logits)
+                return Predictions.empty(k, self.class_count, include_logits, self.feature_count)
             indices = np.ctypeslib.as_array(lib.bv_results_indices(results), (n, k)).copy()
             probabilities = np.ctypeslib.as_array(lib.bv_results_probabilities(results), (n, k)).copy()
             names, messages = lib.bv_results_labels(results), lib.bv_results_errors(results)
@@ -112,7 +117,10 @@ class Classifier:
             logits = None
             if include_logits:
                 logits = np.ctypeslib.as_array(lib.bv_results_logits(results), (n, self.class_count)).copy()
-            return Predictions(indices, probabilities, labels, errors, logits)
+            embeddings = None
+            if self.feature_count:
+                embeddings = np.ctypeslib.as_array(lib.bv_results_embeddings(results), (n, self.feature_count)).copy()
+            return Predictions(indices, probabilities, labels, errors, logits, embeddings)
         finally:
             lib.bv_results_free(results)
 
@@ -142,12 +150,15 @@ def _with_failures(result, problems, n):
     probabilities = np.full((n, k), np.nan, np.float32)
     labels, errors = [None] * n, [None] * n
     logits = np.zeros((n, result.logits.shape[1]), np.float32) if result.logits is not None else None
+    embeddings = np.zeros((n, result.embeddings.shape[1]), np.float32) if result.embeddings is not None else None
     good = [i for i in range(n) if i not in problems]
     for j, i in enumerate(good):
         indices[i], probabilities[i], labels[i], errors[i] = (
             result.indices[j], result.probabilities[j], result.labels[j], result.errors[j])
         if logits is not None:
             logits[i] = result.logits[j]
+        if embeddings is not None:
+            embeddings[i] = result.embeddings[j]
     for i, message in problems.items():
         errors[i] = message
-    return Predictions(indices, probabilities, labels, errors, logits)
+    return Predictions(indices, probabilities, labels, errors, logits, embeddings)

@@ -20,20 +20,22 @@ class BatchVisionPredictor:
         so a corrupt file becomes an error row instead of failing the read, or
       - read_images(..., include_paths=True): `image` (HWC uint8 arrays) and `path`.
     The result is a pyarrow.Table: path, label, class_index, confidence, top_k_labels,
-    top_k_indices, top_k_probs, error (null on success)[, logits]; one row per input, always.
+    top_k_indices, top_k_probs, error (null on success)[, logits][, embedding]; one row per input, always.
 
     Keyword arguments mirror the CLI: model, weights, random_weights, precision, threads, top_k,
-    resize, crop, mean, std, batch_size (images per model run, not Ray's batch), logits.
+    resize, crop, mean, std, batch_size (images per model run, not Ray's batch), logits,
+    embeddings (the pooled features before the head, as `--emit embeddings`).
     threads=None uses the CPUs Ray assigned to this actor when there are any, else every core.
     """
 
     def __init__(self, model="resnet152", weights=None, random_weights=False, precision="fp32", threads=None,
-                 top_k=5, resize=None, crop=None, mean=None, std=None, batch_size=16, logits=False):
+                 top_k=5, resize=None, crop=None, mean=None, std=None, batch_size=16, logits=False, embeddings=False):
         self.top_k = top_k
         self.logits = logits
         self.classifier = Classifier(
             model=model, weights=weights, random_weights=random_weights, threads=threads or _default_threads(),
-            precision=precision, batch_size=batch_size, resize=resize, crop=crop, mean=mean, std=std)
+            precision=precision, batch_size=batch_size, resize=resize, crop=crop, mean=mean, std=std,
+            embeddings=embeddings)
 
     def __call__(self, batch):
         columns = _columns(batch)
