@@ -44,7 +44,8 @@ public final class DNNLModel: CompiledModel {
         let plan = try builder.build()
         plans[batchSize] = plan
         DNNLBackend.logger.info(
-            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations.map(\.implementation)))")
+            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations.map(\.implementation))); "
+                + "activations \(plan.activationBytes >> 20) MiB, scratchpad \(plan.scratchpadBytes >> 20) MiB")
         return plan
     }
 

@@ -9,7 +9,7 @@ from helpers import assert_same_rows
 
 
 def example():
-    spec = importlib.util.spec_from_file_location("ray_batch_inference", REPO / "examples" / "ray_batch_inference.py")
+    spec = importlib.util.spec_from_file_location("ray_batch_inference", REPO / "Examples" / "ray_batch_inference.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

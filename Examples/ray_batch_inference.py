@@ -17,7 +17,7 @@ The same job as one command on one machine (identical rows):
         --model resnet152 --batch-size 64 --top-k 5 --output predictions/
 
 Usage:
-    python examples/ray_batch_inference.py SOURCE OUTPUT [--model resnet152] [--weights FILE | --random-weights]
+    python Examples/ray_batch_inference.py SOURCE OUTPUT [--model resnet152] [--weights FILE | --random-weights]
         [--decode swift|ray] [--actors 1] [--threads N] [--batch-size 64] [--top-k 5] [--limit N]
 
 SOURCE is a folder, a file, or an S3 prefix (s3://anonymous@bucket/prefix for public buckets).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Classify one collection on N nodes: a Slurm job array, one `batchvision classify` per task.
 #
-#   sbatch examples/slurm-array.sh  s3://anonymous@air-example-data-2/imagenette2/train/  /shared/predictions/
+#   sbatch Examples/slurm-array.sh  s3://anonymous@air-example-data-2/imagenette2/train/  /shared/predictions/
 #
 # Slurm sets SLURM_ARRAY_TASK_ID = 0..N-1; `--shard auto/N` reads it and takes that contiguous
 # slice of the sorted inputs. Each task writes part-s<i>of<N>-*.parquet and its own manifest into

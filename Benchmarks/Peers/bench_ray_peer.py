@@ -1,6 +1,6 @@
 """scripts/bench-ray's Python side: the same Ray pipeline with the tutorial's PyTorch model and with ours.
 
-The PyTorch side is scripts/bench_ray_pipeline.py's preprocess + ResnetModel (the tutorial's), run under
+The PyTorch side is Benchmarks/Peers/bench_ray_pipeline.py's preprocess + ResnetModel (the tutorial's), run under
 the same ray.init and settings as ours: num_cpus=2, one actor, batch 32, 2 threads.
 Usage: python bench_ray_peer.py IMAGE_DIR [RUNS]
 """

@@ -5,7 +5,7 @@
     .map_batches(ResnetModel, concurrency=1, batch_size=32)   # torch.set_num_threads(2), inference_mode
     .write_parquet(tmpdir)                  # path, class index, label
 
-Usage: bench_ray_pipeline.py IMAGE_DIR RUNS      (scripts/bench_ray_peer.py imports preprocess and ResnetModel)
+Usage: bench_ray_pipeline.py IMAGE_DIR RUNS      (Benchmarks/Peers/bench_ray_peer.py imports preprocess and ResnetModel)
 Prints one JSON line per run: wall seconds (ray.init excluded, worker start-up included) and images/s.
 Adapted from shared/bench/peers/ray_pipeline.py.
 """
