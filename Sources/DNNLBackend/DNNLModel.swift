@@ -43,9 +43,9 @@ public final class DNNLModel: CompiledModel {
             computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options, constants: constants)
         let plan = try builder.build()
         plans[batchSize] = plan
-        DNNLBackend.logger.info(
-            "plan for batch \(batchSize): \(plan.steps.count) primitives, \(Self.tally(plan.implementations.map(\.implementation))); "
-                + "activations \(plan.activationBytes >> 20) MiB, scratchpad \(plan.scratchpadBytes >> 20) MiB")
+        let kernels = Self.tally(plan.implementations.map(\.implementation))
+        let memory = "activations \(plan.activationBytes >> 20) MiB, scratchpad \(plan.scratchpadBytes >> 20) MiB"
+        DNNLBackend.logger.info("plan for batch \(batchSize): \(plan.steps.count) primitives, \(kernels); \(memory)")
         return plan
     }
 

@@ -14,10 +14,13 @@ struct ClassifyCommand: ParsableCommand {
             Output columns: \(PredictionSchema.columns([]).map(\.name).joined(separator: ", ")) (null on success); --labels-from-dirs adds true_label and true_index, --emit logits adds logits, --emit embeddings adds embedding (the pooled features before the head; with --no-head, the prediction columns stay null). A path ending in / is a folder of part files. Parts are committed atomically; after a crash or kill, rerun with --resume to finish the job.
 
             Examples:
-              batchvision classify photos/ --model efficientnet_lite0 --output predictions.parquet
-              batchvision classify s3://anonymous@air-example-data-2/imagenette2/val/ --labels-from-dirs --output val.parquet --report report.html
-              batchvision classify photos/ --emit embeddings --no-head --output features.parquet
-              batchvision classify photos/ --output out/ --shard auto/8      # Kubernetes Indexed Job / Slurm array
+              batchvision classify photos/ --model efficientnet_lite0 --output out.parquet
+              batchvision classify s3://anonymous@air-example-data-2/imagenette2/val/ \\
+                  --labels-from-dirs --output val.parquet --report report.html
+              batchvision classify photos/ --emit embeddings --no-head \\
+                  --output features.parquet
+              batchvision classify photos/ --output out/ --shard auto/8
+                  (one shard of 8: a Kubernetes Indexed Job or a Slurm array)
 
             Exit status: 0 every input succeeded, 2 some inputs failed (each has a row with its error), 1 fatal.
             """

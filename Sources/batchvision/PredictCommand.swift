@@ -12,7 +12,8 @@ struct PredictCommand: ParsableCommand {
 
             Examples:
               batchvision predict cat.jpg dog.png --model efficientnet_lite0
-              batchvision predict photos/ --model resnet50 --weights resnet50-0676ba61.pth --json --logits
+              batchvision predict photos/ --model resnet50 \\
+                  --weights resnet50-0676ba61.pth --json --logits
 
             Exit status: 0 all classified, 2 some images failed (the rest are still classified), 1 fatal error. For large collections use `batchvision classify`, which streams to Parquet, CSV or JSONL.
             """

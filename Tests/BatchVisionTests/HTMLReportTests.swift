@@ -115,6 +115,52 @@ final class HTMLReportTests: XCTestCase {
 
     // MARK: - End to end, rendered by headless Chromium
 
+    /// A labelled job's page: accuracy and its sortable tables (the script runs under the page's policy),
+    /// and the misclassified images before the other predictions.
+    func testLabelledReportShowsAccuracyAndMisclassifiedFirst() throws {
+        guard let chromium = Chromium.path else {
+            throw XCTSkip("chromium not found: apt-get install -y chromium (scripts/install-deps --test installs it)")
+        }
+        let inputs = work.appendingPathComponent("val")
+        let folders = ["tabby", "n01440764", "golden_retriever", "tiger_shark", "holiday photos"]
+        for (path, folder) in zip(try InputListingFixture.samplePaths(), folders) {
+            let url = URL(fileURLWithPath: path)
+            let target = inputs.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: url, to: target.appendingPathComponent(url.lastPathComponent))
+        }
+        let report = work.appendingPathComponent("r.html")
+        let summaryFile = work.appendingPathComponent("s.json")
+        let result = try CLI.run([
+            "classify", inputs.path, "--model", "resnet18", "--random-weights", "--batch-size", "4", "--resize", "72", "--crop", "64",
+            "--output", work.appendingPathComponent("out.jsonl").path, "--labels-from-dirs", "--report", report.path,
+            "--summary-json", summaryFile.path, "--quiet",
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("accuracy on 4 labelled images"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 images are in folders that name none"), result.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: summaryFile)) as? [String: Any] ?? [:]
+        let accuracy = try XCTUnwrap(summary["accuracy"] as? [String: Any])
+        let rows = try Fixture.jsonl(work.appendingPathComponent("out.jsonl"))
+        let wrong = rows.filter { !($0["true_index"] is NSNull) && $0["true_index"] as? Int != $0["class_index"] as? Int }
+        XCTAssertEqual(accuracy["top1_count"] as? Int, 4 - wrong.count)
+        XCTAssertEqual(Set(rows.compactMap { $0["true_label"] as? String }), ["tabby", "tench", "golden retriever", "tiger shark"])
+
+        let page = try JSONSerialization.jsonObject(with: try Oracle.run("report_check.py", [report.path])) as? [String: Any] ?? [:]
+        XCTAssertEqual(page["scripts"] as? Int, 1, "only the sort script")
+        XCTAssertEqual(page["event_handlers"] as? [String], [])
+        XCTAssertEqual(page["external"] as? [String], [])
+        let dom = try Chromium.run(chromium, ["--dump-dom", report.absoluteString], home: work)
+        XCTAssertTrue(dom.contains("data-sortable=\"ready\""), "the sort script did not run under the page's policy")
+        XCTAssertTrue(dom.contains("id=\"per-class\"") && dom.contains("id=\"confusions\""))
+        if !wrong.isEmpty {
+            let misclassified = try XCTUnwrap(dom.range(of: "id=\"misclassified\""))
+            let predictions = try XCTUnwrap(dom.range(of: "id=\"predictions\""))
+            XCTAssertLessThan(misclassified.lowerBound, predictions.lowerBound, "misclassified images come first")
+        }
+    }
+
+
     func testClassifyReportRendersInHeadlessChromium() throws {
         guard let chromium = Chromium.path else {
             throw XCTSkip("chromium not found: apt-get install -y chromium (scripts/install-deps --test installs it)")

@@ -26,7 +26,7 @@ def test_version_matches_the_cli(cli):
 
     printed = subprocess.run([str(cli), "--version"], capture_output=True, text=True).stdout.strip()
     assert batchvision.version() == printed
-    assert batchvision.abi_version() == 1
+    assert batchvision.abi_version() == 2
 
 
 def test_bytes_batch_equals_the_cli_rows_and_schema(predictor, photos, cli_rows):
@@ -99,3 +99,34 @@ def test_preprocessing_options_change_the_result(photos):
     default = BatchVisionPredictor(**MODEL, threads=1)(batch).to_pylist()[0]
     other = BatchVisionPredictor(**MODEL, threads=1, resize=160, crop=128, mean=[0.5] * 3, std=[0.5] * 3)(batch)
     assert other.to_pylist()[0]["top_k_probs"] != default["top_k_probs"]
+
+
+def test_embeddings_and_schema_equal_the_cli_with_emit_embeddings(cli, photos, tmp_path):
+    """embeddings=True gives the `embedding` column `classify --emit embeddings` writes, same schema and values."""
+    from conftest import run_cli
+
+    out = tmp_path / "emb.parquet"
+    run_cli(cli, photos, "--output", out, "--emit", "embeddings", "--batch-size", "4", "--threads", "2")
+    cli_table = pq.read_table(out)
+    paths = files(photos)
+    table = BatchVisionPredictor(**MODEL, threads=2, batch_size=4, embeddings=True)(
+        {"bytes": np.array([open(p, "rb").read() for p in paths], dtype=object), "path": np.array(paths)})
+    assert [(f.name, f.type, f.nullable) for f in table.schema] == [(f.name, f.type, f.nullable) for f in cli_table.schema]
+    expected = rows_by_path(cli_table)
+    for row in table.to_pylist():
+        want = expected[os.path.normpath(row["path"])]
+        if want["error"] is not None:
+            assert row["embedding"] is None and row["error"]
+            continue
+        ours, theirs = np.array(row["embedding"], np.float32), np.array(want["embedding"], np.float32)
+        assert ours.shape == (512,)  # ResNet-18's pooled features
+        # Unpadded chunks (Ray's path) agree with the CLI's padded batches to float rounding.
+        assert np.abs(ours - theirs).max() <= 1e-4 * np.abs(theirs).max()
+
+
+def test_schema_comes_from_the_engine():
+    schema = batchvision.schema.engine_schema(include_logits=True, include_embeddings=True, include_true_labels=True)
+    names = [c["name"] for c in schema["columns"]]
+    assert names[:8] == ["path", "label", "class_index", "confidence", "top_k_labels", "top_k_indices", "top_k_probs", "error"]
+    assert {"true_label", "true_index", "logits", "embedding"} <= set(names)
+    assert "batchvision.weights_sha256" in schema["metadata_keys"]

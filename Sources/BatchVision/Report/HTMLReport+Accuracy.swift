@@ -29,9 +29,10 @@ extension HTMLReport {
             """
     }
 
-    /// Sorts a `table.sortable` by the clicked column (numbers numerically, a second click reverses).
+    /// Sorts a `table.sortable` by the clicked column (numbers numerically, a second click reverses);
+    /// marks the body `data-sortable="ready"` so a test can see the policy let it run.
     static let sortScript = """
-        document.querySelectorAll('table.sortable th').forEach(function(th,col){th.addEventListener('click',function(){\
+        document.body.dataset.sortable='ready';document.querySelectorAll('table.sortable th').forEach(function(th,col){th.addEventListener('click',function(){\
         var body=th.closest('table').tBodies[0],rows=Array.from(body.rows),up=th.dataset.dir!=='asc';th.dataset.dir=up?'asc':'desc';\
         function key(r){var c=r.cells[col],v=c.dataset.v!==undefined?c.dataset.v:c.textContent,n=parseFloat(v);return isNaN(n)?v.toLowerCase():n;}\
         rows.sort(function(a,b){var x=key(a),y=key(b);return (x<y?-1:x>y?1:0)*(up?1:-1);});rows.forEach(function(r){body.appendChild(r);});});});
