@@ -25,7 +25,8 @@ final class ClassifierHandle {
 /// The classifier configuration the C arguments describe, as the CLI's ModelOptionGroup builds it.
 func configuration(
     model: String, weights: String?, randomWeights: Bool, threads: Int32, precision: String?, batchSize: Int32,
-    resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?, embeddings: Bool
+    resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?, embeddings: Bool,
+    labels: String?
 ) throws -> ClassifierConfiguration {
     guard !(randomWeights && weights != nil) else { throw CallError("pass either weights or random_weights, not both") }
     var c = ClassifierConfiguration()
@@ -43,6 +44,7 @@ func configuration(
         mean: mean.map { Array(UnsafeBufferPointer(start: $0, count: 3)) },
         std: std.map { Array(UnsafeBufferPointer(start: $0, count: 3)) })
     c.embeddings = embeddings
+    c.labels = labels.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     return c
 }
 
@@ -50,7 +52,7 @@ func configuration(
 public func bv_classifier_create(
     _ model: UnsafePointer<CChar>?, _ weights: UnsafePointer<CChar>?, _ randomWeights: Int32, _ threads: Int32,
     _ precision: UnsafePointer<CChar>?, _ batchSize: Int32, _ resize: Int32, _ crop: Int32,
-    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?, _ embeddings: Int32
+    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?, _ embeddings: Int32, _ labels: UnsafePointer<CChar>?
 ) -> OpaquePointer? {
     reportingErrors(nil) {
         LibraryLogging.bootstrapOnce()
@@ -58,7 +60,7 @@ public func bv_classifier_create(
         let config = try configuration(
             model: String(cString: model), weights: weights.map { String(cString: $0) }, randomWeights: randomWeights != 0,
             threads: threads, precision: precision.map { String(cString: $0) }, batchSize: batchSize, resize: resize,
-            crop: crop, mean: mean, std: std, embeddings: embeddings != 0)
+            crop: crop, mean: mean, std: std, embeddings: embeddings != 0, labels: labels.map { String(cString: $0) })
         return OpaquePointer(Unmanaged.passRetained(try ClassifierHandle(config)).toOpaque())
     }
 }

@@ -32,7 +32,7 @@ public enum EfficientNetLite {
     /// The Lite0 inference graph: `(N, 3, 224, 224) -> (N, classes)` logits.
     ///
     /// `size` is the input size; padding is computed for 224 whatever it is, as the port does.
-    public static func lite0Graph(weights: WeightSource, classes: Int = 1000, size: Int = 224) throws -> Graph {
+    public static func lite0Graph(weights: WeightSource, size: Int = 224) throws -> Graph {
         let g = GraphBuilder()
         var x = g.input("image", channels: 3, height: size, width: size)
         var paddingSize = 224  // the spatial size the port's static padding was computed for
@@ -54,6 +54,7 @@ public enum EfficientNetLite {
         x = conv(g, x, weights, "_conv_head", in: 320, out: 1280, kernel: 1, stride: 1, groups: 1, padFor: paddingSize)
         x = g.relu6(batchNorm(g, x, weights, "_bn1", channels: 1280, epsilon: epsilon))
         x = g.flatten(g.adaptiveAvgPool(x))
+        let classes = weights.classCount(head: "_fc.weight")
         x = g.linear(
             x, weight: weights.tensor("_fc.weight", [classes, 1280]), bias: weights.tensor("_fc.bias", [classes]),
             name: "_fc")

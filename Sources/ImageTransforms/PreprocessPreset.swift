@@ -14,15 +14,18 @@ public struct PreprocessPreset: Sendable, Equatable {
     public var mean: [Float]
     /// Per-channel (R, G, B) standard deviation on the [0, 1] scale.
     public var std: [Float]
+    /// The resize filter (`InterpolationMode`): Pillow's bilinear, or its bicubic for EfficientNet, Swin, MaxViT.
+    public var interpolation: Interpolation
 
     public init(
         resizeSize: Int = 256, cropSize: Int = 224,
-        mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
+        mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225], interpolation: Interpolation = .bilinear
     ) {
         self.resizeSize = resizeSize
         self.cropSize = cropSize
         self.mean = mean
         self.std = std
+        self.interpolation = interpolation
     }
 
     /// torchvision's ImageNet preset: resize 256, crop 224, ImageNet mean and std.
@@ -42,6 +45,8 @@ public struct PreprocessPreset: Sendable, Equatable {
         if let zero = std.firstIndex(of: 0) {
             throw TransformError.zeroStd(channel: zero)
         }
+        // NOTE: Pillow's bicubic resize is not implemented yet; no catalog model that needs it can run.
+        guard interpolation == .bilinear else { throw TransformError.unsupportedInterpolation(interpolation) }
         return self
     }
 
@@ -57,4 +62,9 @@ public struct PreprocessPreset: Sendable, Equatable {
         guard values.count == 3 else { throw TransformError.wrongChannelCount(name: name, count: values.count) }
         guard values.allSatisfy(\.isFinite) else { throw TransformError.nonFinite(name: name, values: values) }
     }
+}
+
+/// torchvision's `InterpolationMode` values the presets use, applied by Pillow on a PIL image.
+public enum Interpolation: String, Sendable, Equatable {
+    case bilinear, bicubic
 }

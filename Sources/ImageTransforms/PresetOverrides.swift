@@ -19,7 +19,7 @@ public struct PresetOverrides: Sendable, Equatable {
     public func applied(to base: PreprocessPreset) throws -> PreprocessPreset {
         try PreprocessPreset(
             resizeSize: resizeSize ?? base.resizeSize, cropSize: cropSize ?? base.cropSize, mean: mean ?? base.mean,
-            std: std ?? base.std
+            std: std ?? base.std, interpolation: base.interpolation
         ).validated()
     }
 }

@@ -29,16 +29,15 @@ public enum Checkpoint {
 
     /// The SHA-256 of the file as lowercase hex, read in 1 MiB chunks.
     public static func sha256(contentsOf url: URL) throws -> String {
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw CheckpointError.unreadable(file: url.path, reason: error.localizedDescription)
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CheckpointError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
         }
         defer { try? handle.close() }
         var hasher = SHA256()
         do {
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         } catch {
-            throw CheckpointError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw CheckpointError.unreadable(file: url.path, reason: "read failed")
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

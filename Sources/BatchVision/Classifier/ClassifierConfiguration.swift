@@ -19,8 +19,14 @@ public struct ClassifierConfiguration: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     public var precision: Precision = .fp32
     public var batchSize: Int = 16
-    /// The user's preprocessing choices, applied over the model's own preset.
+    /// The user's preprocessing choices, applied over the preset of the weights (see ``weightsPreset``).
     public var preset = PresetOverrides()
+    /// Which published weights' preset applies (`v1`, `v2`, ...); nil: the one whose file name the weights
+    /// file has, else the model's default (`IMAGENET1K_V1`).
+    public var weightsPreset: String?
+    /// The class names, one per output of the head (`--labels`); nil: ImageNet's names when the head has
+    /// 1000 outputs, else `class_0`, `class_1`, ...
+    public var labels: [String]?
     /// Also return each image's pooled features (the head's input): compiles the head apart.
     public var embeddings = false
     /// Run the classifier head (labels, probabilities); off only for embeddings alone (`--no-head`).

@@ -9,9 +9,8 @@ extension Classifier {
         var row = PredictionRow(path: path)
         if let logits {
             let best = Self.topK(logits, k: min(max(k, 1), logits.count))
-            let labels = entry.classNames
             row.topKIndices = best.map { Int32($0.index) }
-            row.topKLabels = best.map { $0.index < labels.count ? labels[$0.index] : "class_\($0.index)" }
+            row.topKLabels = best.map { labels[$0.index] }
             row.topKProbs = best.map(\.probability)
             row.label = row.topKLabels?.first
             row.classIndex = row.topKIndices?.first

@@ -53,7 +53,12 @@ public struct WeightsResolver: Sendable {
 
     /// Downloads `url` to a temporary name, checks its digest, then renames it into place.
     func download(_ address: String, expecting known: KnownWeights, into folder: URL) throws -> URL {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try AtomicFile.makeFolder(folder.path)
+        } catch {
+            guard case .notWritable(_, let reason) = error else { throw error }
+            throw WeightsError.unwritable(folder.path, reason)
+        }
         let target = folder.appendingPathComponent(known.fileName)
         let partial = folder.appendingPathComponent(".\(known.fileName).\(getpid()).partial")
         defer { try? FileManager.default.removeItem(at: partial) }

@@ -101,11 +101,9 @@ struct FolderWalker {
         var info = stat()
         guard stat(folder, &info) == 0 else { throw .unreadableFolder(folder, String(cString: strerror(errno))) }
         guard visited.insert(FolderID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder)
-        } catch {
-            throw .unreadableFolder(folder, (error as NSError).localizedDescription)
+        guard access(folder, R_OK | X_OK) == 0 else { throw .unreadableFolder(folder, String(cString: strerror(errno))) }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw .unreadableFolder(folder, "it cannot be listed")
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         for name in names where !name.hasPrefix(".") {

@@ -45,7 +45,7 @@ public struct TensorFileWriter: Sendable {
 
     /// Writes one tensor file per input, in parallel; results come back in input order.
     public func write(_ inputs: [String]) throws -> [Result<Written, Failure>] {
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        try AtomicFile.makeFolder(outputDirectory.path)
         return parallelMap(inputs.count, workers: workers) { i in
             do {
                 return .success(try writeOne(inputs[i]))
@@ -61,8 +61,7 @@ public struct TensorFileWriter: Sendable {
         tensor.withUnsafeMutableBufferPointer { preprocessor.run(image, into: $0, layout: layout) }
         let output = outputDirectory.appendingPathComponent(URL(fileURLWithPath: input).lastPathComponent + ".f32")
         // float32 is little-endian on every platform Swift runs on for us (x86-64, arm64).
-        let data = tensor.withUnsafeBytes { Data($0) }
-        try data.write(to: output, options: .atomic)
+        try AtomicFile.write(tensor.withUnsafeBytes { Array($0) }, to: output.path)
         let sum = tensor.reduce(0, +)
         return Written(
             input: input, output: output.path, source: (image.width, image.height),

@@ -74,7 +74,9 @@ public final class BatchJob {
         try OutputCommitter.preflight(target: configuration.output.target, settings: Self.settings(configuration, format))
         classifier = try Classifier(configuration.classifier)
         folderLabels = configuration.labelsFromDirs
-            ? FolderLabels(classNames: classifier.entry.classNames, wordNetIDs: classifier.entry.wordNetIDs) : nil
+            ? FolderLabels(
+                classNames: classifier.labels,
+                wordNetIDs: classifier.labels == classifier.entry.classNames ? classifier.entry.wordNetIDs : nil) : nil
         Self.logger.info(
             "model \(classifier.entry.name) loaded in \(String(format: "%.2f", classifier.loadSeconds)) s",
             metadata: ["weights": "\(classifier.weightsFile?.path ?? "random (seeded)")"])
@@ -155,7 +157,7 @@ public final class BatchJob {
     /// The model's identity, for the file footer.
     private func metadata() -> [(String, String)] {
         let p = classifier.preset
-        let labels = classifier.entry.classNames.joined(separator: "\n")
+        let labels = classifier.labels.joined(separator: "\n")
         let keys: [(PredictionSchema.MetadataKey, String)] = [
             (.version, batchVisionVersion),
             (.model, classifier.entry.name),
@@ -164,10 +166,15 @@ public final class BatchJob {
             (.preprocessing, "resize \(p.resizeSize) crop \(p.cropSize) mean \(p.mean) std \(p.std)"),
             (.precision, classifier.precision.rawValue),
             (.labels, labels),
-            (.labelsSHA256, SHA256.hash(data: Data(labels.utf8)).map { String(format: "%02x", $0) }.joined()),
+            (.labelsSHA256, labelsSHA256),
             (.head, classifier.hasHead ? "logits" : "none (--no-head)"),
         ]
         return keys.map { ($0.0.rawValue, $0.1) }
+    }
+
+    /// The SHA-256 of the labels, one per line: what the metadata records of them.
+    private var labelsSHA256: String {
+        SHA256.hash(data: Data(classifier.labels.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// What a resumed run must agree on with the run it continues.
@@ -175,7 +182,7 @@ public final class BatchJob {
         var hasher = SHA256()
         for location in locations { hasher.update(data: Data((location + "\n").utf8)) }
         let c = configuration
-        let settings = "\(classifier.entry.name)|\(classifier.weightsFile?.sha256 ?? "random")|\(classifier.preset)|\(c.topK)|"
+        let settings = "\(classifier.entry.name)|\(classifier.weightsFile?.sha256 ?? "random")|\(classifier.preset)|\(c.topK)|\(labelsSHA256)|"
             + "\(c.extras.rawValue)|\(classifier.hasHead)|\(c.classifier.precision)|\(c.output.rowsPerFile)|\(String(describing: c.inputs.shard))"
         hasher.update(data: Data(settings.utf8))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

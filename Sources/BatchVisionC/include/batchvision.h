@@ -61,12 +61,15 @@ const char *bv_last_error(void);
  *   resize, crop    shorter side after resizing and center-crop side in pixels; <= 0: the model's.
  *   mean, std       3 floats each (R, G, B on the [0, 1] scale); NULL: the model's.
  *   embeddings      nonzero: also compute each image's pooled features (bv_results_embeddings).
+ *   labels          the class names, separated by '\n', one per output of the head; NULL: ImageNet's
+ *                   names for a 1000-class head, else "class_0", "class_1", ... A count that differs
+ *                   from the head's is an error.
  *
  * Returns NULL on failure (unknown model, missing weights, bad option); see bv_last_error().
  */
 bv_classifier *bv_classifier_create(const char *model, const char *weights, int random_weights, int threads,
                                     const char *precision, int batch_size, int resize, int crop,
-                                    const float *mean, const float *std, int embeddings);
+                                    const float *mean, const float *std, int embeddings, const char *labels);
 
 /* Frees a classifier. NULL is ignored. Do not call while another thread uses it. */
 void bv_classifier_destroy(bv_classifier *classifier);

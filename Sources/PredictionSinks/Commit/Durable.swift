@@ -101,4 +101,9 @@ public enum AtomicFile {
             .appendingPathComponent(".\(final.lastPathComponent).tmp-\(getpid())")
         try Durable.write(bytes, via: temporary, as: final)
     }
+
+    /// Creates `path` and its missing parents, and checks that files can be created in it.
+    public static func makeFolder(_ path: String) throws(OutputError) {
+        try Durable.makeWritableFolder(path)
+    }
 }

@@ -14,12 +14,6 @@ public enum OutputTarget: Sendable, Equatable {
         }
     }
 
-    /// The output as the user named it.
-    public var path: String {
-        switch self {
-        case .file(let url), .directory(let url): url.path
-        }
-    }
 }
 
 /// How a job commits its output so that a killed run can resume without gaps or duplicates.

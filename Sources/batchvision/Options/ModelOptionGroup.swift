@@ -13,6 +13,12 @@ struct ModelOptionGroup: ParsableArguments {
     @Flag(help: "Use seeded random weights instead of a file (for benchmarks; predictions are meaningless).")
     var randomWeights = false
 
+    @Option(help: ArgumentHelp("Class names for the head's outputs: one per line, or a JSON list of strings. Default: ImageNet's names when the head has 1000 outputs, else class_0, class_1, ... (the class count always comes from the weights).", valueName: "file"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Which published weights' preprocessing to use: v1, v2, ... (`batchvision models` lists them). Default: the one the weights file's name is, else v1.", valueName: "version"))
+    var weightsPreset: String?
+
     @Option(help: "Intra-op threads for inference.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -40,6 +46,8 @@ struct ModelOptionGroup: ParsableArguments {
             c.precision = precision
             c.batchSize = batchSize
             c.preset = try preprocessing.overrides
+            c.weightsPreset = weightsPreset
+            c.labels = try labels.map(LabelsFile.read)
             return c
         }
     }
