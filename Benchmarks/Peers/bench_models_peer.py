@@ -4,7 +4,7 @@ Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0
   ENGINE   torch-eager | torch-channels_last   (Debian's /usr/bin/python3, torch 1.13.1)
            onnxruntime | openvino             (the .venv-bench Python)
            export                             (writes ONNX_DIR/MODEL.onnx with Debian's torch, then exits)
-  MODEL    resnet152 | resnet50 | efficientnet_lite0 (the efficientnet-lite-pytorch port, from LITE0_PORT)
+  MODEL    a torchvision model name (resnet152, resnext50_32x4d, ...) | efficientnet_lite0 (the port, from LITE0_PORT)
   BATCHES  comma-separated batch sizes
 Prints one JSON line per batch size. Timing (as `batchvision bench`): 2 warm-up calls, then calls until SECONDS
 have passed and at least 3 were made; images/s at the median call. Input: random normal (N, 3, 224, 224) float32.
@@ -49,10 +49,10 @@ def time_calls(fn, seconds):
 def torch_model(name, port):
     import torch
 
-    if name.startswith("resnet"):
+    if name != "efficientnet_lite0":  # every other catalog model is torchvision's, by the same name
         import torchvision
 
-        return getattr(torchvision.models, name)(weights=None).eval()
+        return torchvision.models.get_model(name, weights=None).eval()
     sys.path.insert(0, port)
     from efficientnet_lite_pytorch import EfficientNet
 

@@ -60,8 +60,21 @@ public struct DNNLBackend: Backend {
         return DNNL.effectiveISA().rawValue & bf16 == bf16
     }
 
-    /// The instruction set oneDNN dispatches to, by oneDNN's enum value (for reports).
-    public static var isaDescription: String { "dnnl_cpu_isa 0x" + String(DNNL.effectiveISA().rawValue, radix: 16) }
+    /// The instruction set oneDNN dispatches to, by name (`avx2`, `avx512_core`, `avx512_core_bf16`,
+    /// `avx512_core_amx`, ...), as its kernels' names spell it.
+    public static var isaDescription: String {
+        let isa = DNNL.effectiveISA().rawValue
+        let names: [(dnnl_cpu_isa_t, String)] = [
+            (dnnl_cpu_isa_avx512_core_amx, "avx512_core_amx"), (dnnl_cpu_isa_avx512_core_bf16, "avx512_core_bf16"),
+            (dnnl_cpu_isa_avx512_core_vnni, "avx512_core_vnni"), (dnnl_cpu_isa_avx512_core, "avx512_core"),
+            (dnnl_cpu_isa_avx2_vnni, "avx2_vnni"), (dnnl_cpu_isa_avx2, "avx2"), (dnnl_cpu_isa_avx, "avx"),
+            (dnnl_cpu_isa_sse41, "sse41"),
+        ]
+        return names.first { isa & $0.0.rawValue == $0.0.rawValue && $0.0.rawValue != 0 }?.1 ?? "dnnl_cpu_isa 0x" + String(isa, radix: 16)
+    }
+
+    /// The precisions this CPU runs natively, fastest last (`fp32`, then `bf16` with AVX512-BF16 or AMX).
+    public static var nativePrecisions: [Precision] { hasNativeBF16 ? [.fp32, .bf16] : [.fp32] }
 
     /// `requested`, or fp32 with a warning when bf16 has no hardware support here.
     static func effectivePrecision(_ requested: Precision) -> Precision {

@@ -54,19 +54,21 @@ struct BenchCommand: ParsableCommand {
         let median = times[times.count / 2]
         let report: [String: Any] = [
             "model": classifier.entry.name, "batch_size": n, "threads": model.threads,
-            "precision": model.precision.rawValue, "images_per_s": Double(n) / median, "images_per_s_best": Double(n) / times[0],
+            "precision": classifier.precision.rawValue, "images_per_s": Double(n) / median, "images_per_s_best": Double(n) / times[0],
             "ms_per_batch": median * 1000, "batches": times.count, "load_s": classifier.loadSeconds,
-            "implementations": implementationCounts(classifier.implementations),
+            "implementations": implementationCounts(classifier.implementations), "engine": classifier.engine,
+            "cpu_flags": CPUCapabilities.flags,
         ]
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("\(classifier.entry.name) \(model.precision.rawValue), batch \(n), \(model.threads) threads: "
+        print("\(classifier.entry.name) \(classifier.precision.rawValue) on \(classifier.engine), batch \(n), \(model.threads) threads: "
             + String(format: "%.1f images/s (best %.1f), %.1f ms/batch, %d batches, load %.2f s",
                 Double(n) / median, Double(n) / times[0], median * 1000, times.count, classifier.loadSeconds))
         print("implementations: " + classifier.implementationTally)
+        if let hint = classifier.fasterPrecisionHint { print("hint: \(hint)") }
         if verbose { classifier.implementations.forEach { print("  \($0)") } }
     }
 

@@ -34,6 +34,8 @@ public final class Classifier {
     public let hasHead: Bool
     /// The name of each class, one per logit.
     public let labels: [String]
+    /// What runs the model: "oneDNN on avx2", "oneDNN on avx512_core_amx", or the reference backend.
+    public let engine: String
     private let body: any CompiledModel
     private let head: (any CompiledModel)?
 
@@ -69,8 +71,16 @@ public final class Classifier {
         hasHead = configuration.head
         labels = try Self.labels(configuration.labels, classes: classCount, entry: entry)
         precision = body.precision
+        engine = configuration.referenceBackend ? "the reference backend" : "oneDNN on \(CPUCapabilities.isa)"
         implementations = try body.implementations(batchSize: batchSize) + (head?.implementations(batchSize: batchSize) ?? [])
         loadSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// One line for a run's summary when the CPU could go faster than the precision asked for, else nil.
+    public var fasterPrecisionHint: String? {
+        guard precision == .fp32, CPUCapabilities.nativePrecisions.contains(.bf16) else { return nil }
+        return "this CPU runs bf16 natively (\(CPUCapabilities.isa)): --precision bf16 is several times faster; "
+            + "check its agreement with fp32 on your images first"
     }
 
     /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...": how many primitives use each implementation.

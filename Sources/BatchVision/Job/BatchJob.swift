@@ -100,6 +100,8 @@ public final class BatchJob {
 
         var summary = JobSummary()
         summary.inputs = locations.count
+        summary.model = "\(classifier.entry.name) \(classifier.precision.rawValue), \(classifier.engine)"
+        summary.hint = classifier.fasterPrecisionHint
         summary.resumed = min(committer.committedRows, locations.count)
         if summary.resumed > 0 { Self.logger.info("resuming: \(summary.resumed) rows already committed, \(locations.count - summary.resumed) to go") }
         let stream = ImageStream(

@@ -13,6 +13,10 @@ public struct JobSummary: Sendable {
     public var outputs: [String] = []
     /// With `--labels-from-dirs`: accuracy over this run's rows.
     public var accuracy: Accuracy?
+    /// "resnet152 fp32, oneDNN on avx2": what ran.
+    public var model = ""
+    /// How the CPU could run faster, when it could.
+    public var hint: String?
 
     /// The process's peak resident memory so far, in MiB (Linux `VmHWM`); 0 where unknown.
     public static func peakResidentMegabytes() -> Double {
@@ -34,7 +38,9 @@ public struct JobSummary: Sendable {
                 format: "time per stage: list %.2f s, read %.2f s, decode+preprocess %.2f s (summed over workers), infer %.2f s, write %.2f s",
                 stages.list, stages.read, stages.decodePreprocess, stages.infer, stages.write),
         ]
+        if !model.isEmpty { lines.append("model: \(model)") }
         lines += accuracy?.lines ?? []
+        if let hint { lines.append("hint: \(hint)") }
         if let stoppedEarly { lines.append("stopped early: \(stoppedEarly)") }
         if !outputs.isEmpty { lines.append("output: " + outputs.joined(separator: ", ")) }
         return lines
@@ -50,6 +56,7 @@ public struct JobSummary: Sendable {
             ],
         ]
         if let accuracy { json["accuracy"] = accuracy.json }
+        json["model"] = model
         return json
     }
 }
