@@ -90,12 +90,20 @@ public struct ModelEntry: Sendable {
 
 /// The models BatchVision ships builders for, by name.
 public enum ModelCatalog {
-    public static let all: [ModelEntry] = ResNet.Variant.allCases.map(resnet) + [efficientNetLite0]
+    public static let all: [ModelEntry] =
+        ResNet.Variant.allCases.map(resnet) + EfficientNet.Variant.allCases.map(efficientNet)
+        + [torchvision("mobilenet_v2", summary: "mobilenet_v2, torchvision 0.14 (mobilenetv2.py)") { try MobileNetV2.graph(weights: $0, size: $1) }]
+        + MNASNet.Variant.allCases.map(mnasnet) + VGG.Variant.allCases.map(vgg)
+        + [torchvision("alexnet", summary: "alexnet, torchvision 0.14 (alexnet.py)") { try AlexNet.graph(weights: $0, size: $1) }]
+        + RegNet.names.map(regnet) + [efficientNetLite0]
 
-    /// The entry called `name` (case-insensitive; `resnet-50` and `resnet50` both work).
+    /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
+    /// when that names one entry only (`regnet_x_16gf` and `regnet_x_1_6gf` must be spelled out).
     public static func entry(named name: String) -> ModelEntry? {
-        let key = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
-        return all.first { $0.name.replacingOccurrences(of: "_", with: "") == key }
+        if let exact = all.first(where: { $0.name == name.lowercased() }) { return exact }
+        func loose(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") }
+        let matches = all.filter { loose($0.name) == loose(name) }
+        return matches.count == 1 ? matches[0] : nil
     }
 
     /// The names torchvision's `list_models()` gives that the catalog cannot run yet.
@@ -116,6 +124,28 @@ public enum ModelCatalog {
     static func resnet(_ variant: ResNet.Variant) -> ModelEntry {
         torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (resnet.py)") {
             try ResNet.graph(variant, weights: $0, size: $1)
+        }
+    }
+
+    static func efficientNet(_ variant: EfficientNet.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (efficientnet.py)") {
+            try EfficientNet.graph(variant, weights: $0, size: $1)
+        }
+    }
+
+    static func mnasnet(_ variant: MNASNet.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (mnasnet.py)") {
+            try MNASNet.graph(variant, weights: $0, size: $1)
+        }
+    }
+
+    static func regnet(_ name: String) -> ModelEntry {
+        torchvision(name, summary: "\(name), torchvision 0.14 (regnet.py)") { try RegNet.graph(name, weights: $0, size: $1) }
+    }
+
+    static func vgg(_ variant: VGG.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (vgg.py)") {
+            try VGG.graph(variant, weights: $0, size: $1)
         }
     }
 

@@ -12,6 +12,8 @@ public protocol WeightSource: AnyObject {
     /// The number of classes: the rows of the head's weight `head` (`[classes, features]`), so a
     /// fine-tuned head loads as it is.
     func classCount(head: String) -> Int
+    /// The shape stored under `key`, for builders whose layout depends on the file (nil: not stored, or random).
+    func shape(_ key: String) -> Shape?
     /// Throws ``ModelLoadError`` listing every problem met so far.
     func finish() throws
 }
@@ -60,6 +62,8 @@ public final class StateDictWeights: WeightSource {
         }
     }
 
+    public func shape(_ key: String) -> Shape? { stateDict[key]?.shape }
+
     public func classCount(head: String) -> Int {
         guard let shape = stateDict[head]?.shape, shape.rank == 2, shape[0] >= 1 else { return 1000 }  // `finish` reports it
         return shape[0]
@@ -88,6 +92,8 @@ public final class RandomWeights: WeightSource {
     }
 
     public func classCount(head: String) -> Int { classes }
+
+    public func shape(_ key: String) -> Shape? { nil }
 
     public func tensor(_ key: String, _ shape: Shape) -> Tensor {
         let fanIn = shape.rank > 1 ? shape.dims.dropFirst().reduce(1, *) : 1

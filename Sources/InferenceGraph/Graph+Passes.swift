@@ -26,7 +26,9 @@ extension Graph {
 
     /// Fuses activations, and adds of a convolution's result to another value, into the convolution.
     ///
-    /// `relu(conv(x) + r)` becomes one conv with post-ops `[residualAdd, relu]` reading `x` and `r`.
+    /// `relu(conv(x) + r)` becomes one conv with post-ops `[residualAdd, relu]` reading `x` and `r`. A residual
+    /// add fuses only as the first post-op: `conv -> silu -> + r` (EfficientNetV2's fused blocks) keeps its add,
+    /// because an accumulating sum after an activation has no JIT convolution in oneDNN 2.6 on AVX2 (only `ref:any`).
     public func fusingPostOps() -> Graph {
         rewriting { node, producer in
             guard case .conv2d(var conv) = producer.op else { return nil }
@@ -34,7 +36,7 @@ extension Graph {
             case .activation(let a):
                 conv.postOps.append(.activation(a))
                 return (.conv2d(conv), [])
-            case .add where !conv.postOps.contains(.residualAdd):
+            case .add where conv.postOps.isEmpty:
                 conv.postOps.append(.residualAdd)
                 return (.conv2d(conv), [node.inputs[1]])
             default:

@@ -26,12 +26,20 @@ final class ModelZooCatalogTests: XCTestCase {
         XCTAssertEqual(ours.filter { !listed.contains($0) }, [], "catalog names must be torchvision's")
         for name in ours {
             let entry = try XCTUnwrap(ModelCatalog.entry(named: name))
-            XCTAssertEqual(entry.weights.tag, "IMAGENET1K_V1", name)
+            // The default is IMAGENET1K_V1, or torchvision's first where it has none (regnet_y_128gf: SWAG only).
+            XCTAssertEqual(entry.weights.tag, torchvisionWeights[name]?.first?.tag, name)
             XCTAssertEqual(entry.weights.fileName, torchvisionWeights[name]?.first?.fileName, name)
             XCTAssertNotNil(entry.weights.parameters, name)
         }
         let missing = ModelCatalog.missingTorchvisionModels
         print("model zoo: \(80 - missing.count) of 80 torchvision classifiers in the catalog; missing: \(missing.joined(separator: ", "))")
+    }
+
+    func testNamesThatDifferOnlyInUnderscoresAreTold() throws {
+        XCTAssertEqual(ModelCatalog.entry(named: "regnet_x_1_6gf")?.name, "regnet_x_1_6gf")
+        XCTAssertEqual(ModelCatalog.entry(named: "regnet_x_16gf")?.name, "regnet_x_16gf")
+        XCTAssertEqual(ModelCatalog.entry(named: "ResNet-50")?.name, "resnet50")
+        XCTAssertEqual(ModelCatalog.entry(named: "efficientnetb0")?.name, "efficientnet_b0")
     }
 
     func testV2WeightsAreRecognisedByFileName() throws {

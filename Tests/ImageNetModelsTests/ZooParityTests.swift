@@ -1,0 +1,56 @@
+import DNNLBackend
+import Foundation
+import ImageNetModels
+import InferenceGraph
+import ModelWeights
+import TestSupport
+import XCTest
+
+/// One member of each family beyond ResNet against live torchvision at its full input size, through the
+/// catalog (so the entry's builder and state_dict keys are what is tested), at batch 1 and 3 on oneDNN.
+/// Random init with randomised batch norms and biases (`models_zoo.py`); the rest of each family runs in
+/// `scripts/check-zoo`.
+final class ZooParityTests: XCTestCase {
+    /// The models this class checks; each is one family's representative.
+    static let models = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf"]
+
+    nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
+
+    override class func setUp() {
+        super.setUp()
+        oracle = Result {
+            let folder = try TestData.temporaryDirectory("zoo-oracle")
+            try Oracle.run("models_zoo.py", [folder.path] + models)
+            return folder
+        }
+    }
+
+    override class func tearDown() {
+        if case .success(let folder) = oracle { try? FileManager.default.removeItem(at: folder) }
+        super.tearDown()
+    }
+
+    func testEfficientNetB0() throws { try check("efficientnet_b0", size: 224) }
+    func testEfficientNetV2S() throws { try check("efficientnet_v2_s", size: 384) }
+    func testMobileNetV2() throws { try check("mobilenet_v2", size: 224) }
+    func testMNASNet05() throws { try check("mnasnet0_5", size: 224) }
+    func testVGG11BN() throws { try check("vgg11_bn", size: 224) }
+    func testAlexNet() throws { try check("alexnet", size: 224) }
+    func testRegNetY400MF() throws { try check("regnet_y_400mf", size: 224) }
+    func testRegNetX400MF() throws { try check("regnet_x_400mf", size: 224) }
+
+    private func check(_ name: String, size: Int) throws {
+        let folder = try Self.oracle.get()
+        let entry = try XCTUnwrap(ModelCatalog.entry(named: name))
+        let weights = StateDictWeights(try Checkpoint.load(contentsOf: folder.appendingPathComponent("\(name).pth")), model: name)
+        let graph = try entry.graph(weights: weights, size: size)
+        let backend = DNNLBackend(options: .init(threads: 2))
+        for batch in [1, 3] {
+            let x = try ModelFixtures.floats(folder.appendingPathComponent("\(name)-x\(batch).bin"))
+            let y = try ModelFixtures.floats(folder.appendingPathComponent("\(name)-y\(batch).bin"))
+            XCTAssertEqual(x.count, batch * 3 * size * size)
+            let model = try backend.compile(graph, batchSize: batch)
+            ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: batch), y, "\(name) onednn batch \(batch)")
+        }
+    }
+}

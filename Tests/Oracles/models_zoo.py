@@ -1,0 +1,57 @@
+"""PyTorch oracle for any torchvision classifier: random init, batch norms randomised, saved by torch, with logits.
+
+Usage: models_zoo.py OUTDIR NAME[@SIZE] ...      (NAME: any name torchvision's list_models() gives)
+For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 transforms()), writes into OUTDIR:
+  NAME.pth                    its state_dict (torch.save's zip format)
+  NAME-x1.bin, NAME-y1.bin    input (1, 3, SIZE, SIZE) and PyTorch's logits (1, classes)
+  NAME-x3.bin, NAME-y3.bin    the same at batch 3
+and prints one JSON line per model: {"model", "size", "max_abs_logit"}. Arrays are little-endian float32.
+Every BatchNorm gets random statistics and affine parameters (so folding them is exercised) and every
+bias torchvision initialises to zero gets random values, so that parity means something.
+"""
+import json
+import sys
+
+import torch
+from torchvision import models
+
+torch.set_num_threads(2)
+
+
+def randomize(model, generator):
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            c = module.num_features
+            u = lambda: torch.rand(c, generator=generator)  # noqa: E731
+            module.weight.data = 0.5 + u()
+            module.bias.data = (u() - 0.5) * 0.4
+            module.running_mean.data = (u() - 0.5) * 0.4
+            module.running_var.data = 0.5 + u()
+        elif isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)) and module.bias is not None:
+            module.bias.data = (torch.rand(module.bias.shape, generator=generator) - 0.5) * 0.2
+
+
+def main(outdir, specs):
+    for spec in specs:
+        name, _, size = spec.partition("@")
+        size = int(size) if size else models.get_model_weights(name).IMAGENET1K_V1.transforms().crop_size[0]
+        seed = sum(map(ord, name))
+        generator = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
+        model = models.get_model(name, weights=None)
+        randomize(model, generator)
+        model.eval()
+        torch.save(model.state_dict(), f"{outdir}/{name}.pth")
+        scale = {}
+        for batch in (1, 3):
+            x = torch.randn(batch, 3, size, size, generator=generator)
+            with torch.no_grad():
+                y = model(x)
+            x.numpy().astype("<f4").tofile(f"{outdir}/{name}-x{batch}.bin")
+            y.numpy().astype("<f4").tofile(f"{outdir}/{name}-y{batch}.bin")
+            scale[batch] = float(y.abs().max())
+        print(json.dumps({"model": name, "size": size, "max_abs_logit": scale}), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])
