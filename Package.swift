@@ -33,7 +33,7 @@ let package = Package(
             cSettings: kernelFlags,
             linkerSettings: [
                 .linkedLibrary("turbojpeg"), .linkedLibrary("png16"),
-                .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"),
+                .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"), .linkedLibrary("tiff"),
             ]
         ),
         .target(name: "ImageDecoding", dependencies: ["TensorCore", "CImageCodecs"]),

@@ -37,13 +37,24 @@ final class CorruptInputTests: XCTestCase {
     }
 
     func testUnsupportedFormatsAreNamed() {
+        let ico: [UInt8] = [0, 0, 1, 0, 1, 0] + [UInt8](repeating: 0, count: 16)
+        let psd = Array("8BPS".utf8) + [UInt8](repeating: 0, count: 30)
+        let qoi = Array("qoif".utf8) + [UInt8](repeating: 0, count: 20)
+        XCTAssertEqual(decodeError(ico), .unsupportedFormat("ICO"))
+        XCTAssertEqual(decodeError(ico)?.message, "unsupported format: ICO")
+        XCTAssertEqual(decodeError(psd)?.message, "unsupported format: PSD")
+        XCTAssertEqual(decodeError(qoi)?.message, "unsupported format: QOI")
+    }
+
+    /// Tiny, broken BMP, GIF and TIFF files are decoded formats now: a typed error, never "unsupported".
+    func testBrokenBMPGIFTIFFAreCorruptNotUnsupported() {
         let gif = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0, 0x3B]
         let bmp = Array("BM".utf8) + [UInt8](repeating: 0, count: 60)
         let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0, 0, 0]
-        XCTAssertEqual(decodeError(gif), .unsupportedFormat("GIF"))
-        XCTAssertEqual(decodeError(gif)?.message, "unsupported format: GIF")
-        XCTAssertEqual(decodeError(bmp)?.message, "unsupported format: BMP")
-        XCTAssertEqual(decodeError(tiff)?.message, "unsupported format: TIFF")
+        for bytes in [gif, bmp, tiff] {
+            guard let error = decodeError(bytes) else { return XCTFail("decoded \(bytes.prefix(4))") }
+            if case .unsupportedFormat = error { XCTFail(error.message) }
+        }
     }
 
     /// Truncations at many points: where Pillow still decodes (a cut inside IEND's CRC, say)

@@ -14,10 +14,18 @@ final class DifferentialFuzzTests: XCTestCase {
     static let count = Int(ProcessInfo.processInfo.environment["BATCHVISION_DIFF_FUZZ_COUNT"] ?? "") ?? 600
 
     func testMutantsAgreeWithPillow() throws {
-        let cases = try GeneratedCases("seeds")
+        try fuzz("seeds", seed: 0x5EED_D1FF)
+    }
+
+    func testBMPGIFTIFFMutantsAgreeWithPillow() throws {
+        try fuzz("bgt-seeds", seed: 0x5EED_B6F7)
+    }
+
+    private func fuzz(_ kind: String, seed: UInt64) throws {
+        let cases = try GeneratedCases(kind)
         defer { cases.remove() }
         let seeds = try cases.files.map { try [UInt8](Data(contentsOf: $0)) }
-        var rng = SplitMix64(state: 0x5EED_D1FF)
+        var rng = SplitMix64(state: seed)
         var mutants: [URL] = []
         for i in 0..<Self.count {
             var bytes = seeds[i % seeds.count]
@@ -44,7 +52,7 @@ final class DifferentialFuzzTests: XCTestCase {
             case (.error(let message), .success): disagreements.append("\(url.lastPathComponent): Pillow fails (\(message)); we decode")
             }
         }
-        print("differential fuzz: \(agree) of \(mutants.count) mutants agree with Pillow")
+        print("differential fuzz (\(kind)): \(agree) of \(mutants.count) mutants agree with Pillow")
         for line in disagreements { XCTFail(line) }
         XCTAssertEqual(agree, mutants.count)
     }
