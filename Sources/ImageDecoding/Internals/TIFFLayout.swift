@@ -43,39 +43,70 @@ struct TIFFLayout {
     let read: Codecs.TIFFRead
     let palette: PaletteTable
 
-    init(_ h: bv_tiff_header, bigEndian: Bool) throws(ImageDecodingError) {
-        (width, height) = (Int(h.width), Int(h.height))
-        let ojpeg = h.compression == 6
-        let photo = ojpeg ? 6 : max(0, Int(h.photometric))
-        let spp = Int(h.samples_per_pixel)
-        let bps = Int(h.bits_per_sample)
-        let extra = withUnsafeBytes(of: h.extra) { Array($0.bindMemory(to: UInt16.self).prefix(Int(h.extra_count))) }
-        guard spp == 1 || h.sample_format == 1 || ojpeg,
-            let (mode, pixels) = Self.lookup(
-                photo: photo, format: Int(h.sample_format), bps: bps, spp: spp, extra: extra, bigEndian: bigEndian)
+    /// Uncompressed files are read by Pillow's own raw reader (``TIFFRawTiles``), not libtiff.
+    let rawTiles: TIFFRawTiles?
+    /// The orientation tag, which Pillow applies after loading (`TiffImageFile.load_end`).
+    let orientation: Int?
+    /// `FillOrder` 2 on uncompressed data: Pillow's `;R` rawmodes reverse the bits of each byte.
+    let reversedBits: Bool
+
+    /// The layout from Pillow's view of the tags (`fields`; libtiff's `h` for BigTIFF).
+    init(_ h: bv_tiff_header, fields: TIFFFields?, bigEndian: Bool) throws(ImageDecodingError) {
+        let tags = try Self.pillowTags(h, fields)
+        (width, height) = (tags.width, tags.height)
+        let (photo, spp, bps) = (tags.photometric, tags.samplesPerPixel, tags.bitsPerSample)
+        guard spp == 1 || tags.sampleFormat == 1, let (mode, pixels) = Self.lookup(
+                photo: photo, format: tags.sampleFormat, bps: bps, spp: spp, extra: tags.extra, bigEndian: bigEndian)
         else {
-            throw .corrupt(.tiff, reason: "unknown pixel mode (photometric \(photo), \(spp)x\(bps) bits, format \(h.sample_format))")
+            throw .corrupt(.tiff, reason: "unknown pixel mode (photometric \(photo), \(spp)x\(bps) bits, format \(tags.sampleFormat))")
         }
-        if h.fill_order == 2 && h.compression == 1 && !Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian) {
+        let raw = tags.compression == 1 && fields != nil
+        if tags.fillOrder == 2 && raw && !Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian) {
             throw .corrupt(.tiff, reason: "unknown pixel mode (fill order 2 with \(spp)x\(bps) bits)")
         }
         self.mode = mode == "I;16" && bigEndian ? "I;16B" : mode
         self.pixels = pixels
-        (samplesPerPixel, bitsPerSample, planar) = (spp, bps, h.planar == 2)
-        read = photo != 6 ? .samples : (h.compression == 7 && h.planar != 2 ? .jpegRGB : .rgba)
-        var table = PaletteTable()
-        if pixels == .palette {
-            guard h.colormap_entries > 0 else { throw .corrupt(.tiff, reason: "palette image without a colormap") }
-            withUnsafeBytes(of: h.colormap) { raw in
-                let map = raw.bindMemory(to: UInt16.self)
-                // Pillow keeps the high byte of each 16-bit colormap entry (`b // 256`).
-                for i in 0..<Int(h.colormap_entries) {
-                    table.set(i, UInt8(map[i] >> 8), UInt8(map[256 + i] >> 8), UInt8(map[512 + i] >> 8))
-                }
-            }
-        }
-        palette = table
+        (samplesPerPixel, bitsPerSample, planar) = (spp, bps, tags.planar == 2 && spp > 1)
+        read = photo != 6 ? .samples : (tags.compression == 7 && tags.planar != 2 ? .jpegRGB : .rgba)
+        orientation = tags.orientation
+        reversedBits = raw && tags.fillOrder == 2
+        palette = try Self.palette(fields?[TIFFTag.colorMap] ?? Self.colormap(h), pixels: pixels)
         guard width > 0, height > 0 else { throw .corrupt(.tiff, reason: "image has no pixels (\(width)x\(height))") }
+        if let fields, raw {
+            // Pillow's raw reader unpacks YCbCr as RGBX and 16-bit planar bands as 8-bit: refuse both.
+            guard photo != 6, !planar || bps == 8 else { throw .corrupt(.tiff, reason: "uncompressed layout Pillow misreads") }
+            rawTiles = try TIFFRawTiles(fields, width: width, height: height)
+        } else {
+            // Pillow checks that libtiff sees the image it parsed.
+            guard Int(h.width) == width, Int(h.height) == height else {
+                throw .corrupt(.tiff, reason: "libtiff reads \(h.width)x\(h.height), the tags say \(width)x\(height)")
+            }
+            rawTiles = nil
+        }
+    }
+
+    /// The colormap as Pillow applies it: reds, greens, blues (`RGB;L`), the high byte of each
+    /// 16-bit entry (`b // 256`).
+    private static func palette(_ colormap: [Int], pixels: Pixels) throws(ImageDecodingError) -> PaletteTable {
+        var table = PaletteTable()
+        guard pixels == .palette else { return table }
+        let entries = colormap.count / 3
+        guard entries > 0 else { throw .corrupt(.tiff, reason: "palette image without a colormap") }
+        guard entries <= 256 else { throw .corrupt(.tiff, reason: "invalid palette size") }
+        for i in 0..<entries {
+            func high(_ v: Int) -> UInt8 { UInt8(truncatingIfNeeded: v >> 8) }
+            table.set(i, high(colormap[i]), high(colormap[entries + i]), high(colormap[2 * entries + i]))
+        }
+        return table
+    }
+
+    /// libtiff's colormap (BigTIFF), as one array of reds, greens, blues.
+    private static func colormap(_ h: bv_tiff_header) -> [Int] {
+        let n = Int(h.colormap_entries)
+        return withUnsafeBytes(of: h.colormap) { raw in
+            let map = raw.bindMemory(to: UInt16.self)
+            return (0..<3).flatMap { band in (0..<n).map { Int(map[256 * band + $0]) } }
+        }
     }
 
     /// Bits of one pixel in the decoded buffer of one plane.
