@@ -33,7 +33,8 @@ let package = Package(
             cSettings: kernelFlags,
             linkerSettings: [
                 .linkedLibrary("turbojpeg"), .linkedLibrary("png16"),
-                .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"), .linkedLibrary("tiff"),
+                .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"),
+                .linkedLibrary("tiff"), .linkedLibrary("lcms2"),
             ]
         ),
         .target(name: "ImageDecoding", dependencies: ["TensorCore", "CImageCodecs"]),

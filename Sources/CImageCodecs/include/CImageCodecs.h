@@ -1,4 +1,4 @@
-// CImageCodecs: thin C shims over libjpeg-turbo (TurboJPEG), libpng, libwebp and libtiff.
+// CImageCodecs: thin C shims over libjpeg-turbo (TurboJPEG), libpng, libwebp, libtiff and LittleCMS.
 //
 // Only what must be C lives here: libpng reports errors by longjmp, which Swift cannot catch,
 // and the codec libraries' structs and macros are awkward from Swift. Every function returns a
@@ -124,6 +124,13 @@ int bv_tiff_read_header(const uint8_t *data, size_t size, bv_tiff_header *header
 /// Returns BV_OK or BV_ERROR.
 int bv_tiff_decode(const uint8_t *data, size_t size, int how, int planes, int bits_per_pixel, uint8_t *out,
                    size_t out_size, char *err);
+
+// MARK: - LittleCMS
+
+/// Converts `pixels` L*a*b* pixels (4 bytes each: L, a + 128, b + 128, padding, as Pillow holds
+/// a LAB image) to sRGB in `rgba` (4 bytes each; the fourth is left as is), with the transform
+/// Pillow's convert("RGB") builds. Returns BV_OK or BV_ERROR.
+int bv_lab_to_rgba(const uint8_t *lab, size_t pixels, uint8_t *rgba, char *err);
 
 // MARK: - zlib
 

@@ -193,6 +193,20 @@ enum Codecs {
         guard result.status == BV_OK else { throw .corrupt(.tiff, reason: "libtiff: \(result.message)") }
     }
 
+    // MARK: - LittleCMS
+
+    /// Converts LAB pixels (4 bytes each, a and b offset by 128) to RGBA (4 bytes each).
+    ///
+    /// The corresponding C function is `cmsDoTransform`.
+    static func labToRGBA(_ lab: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(ImageDecodingError) {
+        let pixels = lab.count / 4
+        guard out.count >= pixels * 4 else { throw .corrupt(.tiff, reason: "output buffer too small") }
+        let result = call { err in
+            bv_lab_to_rgba(lab.bindMemory(), pixels, out.baseAddress?.assumingMemoryBound(to: UInt8.self), err)
+        }
+        guard result.status == BV_OK else { throw .corrupt(.tiff, reason: result.message) }
+    }
+
     // MARK: - zlib
 
     /// How many bytes a zlib stream inflates to, counting at most `limit`; nil when it is broken

@@ -37,8 +37,15 @@ enum TIFFDecoding {
             }
         }
         var pixels = [UInt8](repeating: 0, count: layout.width * layout.height * 3)
-        samples.withUnsafeBytes { raw in
-            pixels.withUnsafeMutableBufferPointer { TIFFPixels(layout: layout, samples: raw).convert(into: $0) }
+        if layout.pixels == .lab {
+            guard !layout.planar else { throw .corrupt(.tiff, reason: "planar LAB is not supported") }
+            pixels = try withBytes(of: samples) { (raw) throws(ImageDecodingError) in
+                try TIFFPixels.labToRGB(raw, pixels: layout.width * layout.height)
+            }
+        } else {
+            samples.withUnsafeBytes { raw in
+                pixels.withUnsafeMutableBufferPointer { TIFFPixels(layout: layout, samples: raw).convert(into: $0) }
+            }
         }
         return EXIFOrientation.apply(layout.orientation, to: RGBImage(width: layout.width, height: layout.height, pixels: pixels))
     }

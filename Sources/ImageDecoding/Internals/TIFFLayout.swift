@@ -14,7 +14,8 @@ import CImageCodecs
 /// - `FillOrder` 2 on uncompressed data is read only for the rawmodes Pillow has a reversed
 ///   variant of (1/2/4/8-bit gray and palette, 16-bit gray, 8-bit RGB);
 /// - YCbCr is read through libjpeg's RGB conversion for new-style JPEG, and through libtiff's
-///   RGBA interface otherwise, as `TiffDecode.c` does.
+///   RGBA interface otherwise, as `TiffDecode.c` does;
+/// - LAB goes to RGB through LittleCMS (Pillow's `convert` calls `ImageCms` for it).
 struct TIFFLayout {
     /// What one pixel's samples are, for the conversion to RGB.
     enum Pixels: Equatable {
@@ -31,6 +32,8 @@ struct TIFFLayout {
         case cmyk
         /// YCbCr, converted by libjpeg or libtiff: 3 (JPEG) or 4 (RGBA) bytes a pixel.
         case decodedRGB
+        /// CIE L*a*b* (a and b signed), converted to sRGB by LittleCMS as Pillow's ImageCms does.
+        case lab
     }
 
     let width: Int
@@ -146,6 +149,8 @@ struct TIFFLayout {
             return ("PA", .palette)
         case (5, 4, []), (5, 5, [0]), (5, 6, [0, 0]):
             return bps == 8 || (bps == 16 && spp == 4 && !bigEndian) ? ("CMYK", .cmyk) : nil
+        case (8, 3, []) where bps == 8:
+            return ("LAB", .lab)
         case (6, 3, []) where bps == 8, (6, _, _) where format == 1 && bps == 8:
             return ("RGB", .decodedRGB)
         default:

@@ -62,11 +62,30 @@ struct TIFFPixels {
             let nk = 255 - Int(byte(s(3)))
             func channel(_ v: UInt8) -> UInt8 { UInt8(clamping: nk - PillowConversions.mulDiv255(Int(v), nk)) }
             return (channel(byte(s(0))), channel(byte(s(1))), channel(byte(s(2))))
+        case .lab:
+            return (0, 0, 0)  // converted as a whole by `TIFFPixels.labToRGB`
         case .decodedRGB:
             let stride = layout.read == .rgba ? 4 : 3
             let o = y * rowBytes + x * stride
             return (samples[o], samples[o + 1], samples[o + 2])
         }
+    }
+
+    /// LAB samples (3 bytes a pixel, a and b signed) as Pillow's LAB image converts to RGB:
+    /// unpacked as `ImagingUnpackLAB` does (a, b offset by 128), then through LittleCMS.
+    static func labToRGB(_ samples: UnsafeRawBufferPointer, pixels: Int) throws(ImageDecodingError) -> [UInt8] {
+        var lab = [UInt8](repeating: 255, count: pixels * 4)
+        for i in 0..<pixels {
+            (lab[4 * i], lab[4 * i + 1], lab[4 * i + 2]) = (samples[3 * i], samples[3 * i + 1] ^ 128, samples[3 * i + 2] ^ 128)
+        }
+        var rgba = try withBytes(of: lab) { (raw) throws(ImageDecodingError) in
+            try [UInt8].filled(count: pixels * 4) { out throws(ImageDecodingError) in
+                try Codecs.labToRGBA(raw, into: UnsafeMutableRawBufferPointer(out))
+                PillowConversions.dropAlpha(out, pixels: pixels)
+            }
+        }
+        rgba.removeLast(pixels)
+        return rgba
     }
 
     /// An 8-bit view of a sample: itself, or the high byte of a 16-bit one.
