@@ -10,6 +10,8 @@
 /// Read"), leaving the later tags unread. BigTIFF is left to libtiff's view.
 struct TIFFFields {
     private var tags: [UInt16: [Int]] = [:]
+    /// Tags whose (last) entry has a rational or floating-point type.
+    private var fractional: Set<UInt16> = []
 
     /// Reads the first IFD of a classic TIFF; nil for BigTIFF.
     init?(_ bytes: UnsafeRawBufferPointer) {
@@ -33,6 +35,7 @@ struct TIFFFields {
             }
             guard size > 0, let data = bytes.slice(dataOffset, size) else { continue }
             tags[tag] = Self.integers(data, type: Int(type), count: Int(n), bigEndian: bigEndian)
+            if [5, 10, 11, 12].contains(type) { fractional.insert(tag) } else { fractional.remove(tag) }
         }
     }
 
@@ -41,6 +44,10 @@ struct TIFFFields {
 
     /// A single-valued tag's value (Pillow keeps the first), or nil when absent.
     func scalar(_ tag: UInt16) -> Int? { tags[tag]?.first }
+
+    /// Whether one of `tags` holds a rational or float, which Pillow's `_setup` cannot use as
+    /// an integer (a `TypeError`, so "cannot identify image file").
+    func hasFractional(_ tags: [UInt16]) -> Bool { tags.contains { fractional.contains($0) } }
 
     /// Bytes a value of each TIFF type takes (`TiffImagePlugin._load_dispatch`).
     private static let unitSize: [Int: Int] = [

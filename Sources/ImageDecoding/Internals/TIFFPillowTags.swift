@@ -25,6 +25,12 @@ extension TIFFLayout {
     /// per sample cut to or repeated for that many samples.
     static func pillowTags(_ h: bv_tiff_header, _ fields: TIFFFields?) throws(ImageDecodingError) -> TIFFPillowTags {
         guard let f = fields else { return fromLibtiff(h) }
+        let used = [
+            TIFFTag.width, TIFFTag.height, TIFFTag.bitsPerSample, TIFFTag.compression, TIFFTag.photometric,
+            TIFFTag.fillOrder, TIFFTag.stripOffsets, TIFFTag.samplesPerPixel, TIFFTag.rowsPerStrip, TIFFTag.planar,
+            TIFFTag.tileWidth, TIFFTag.tileLength, TIFFTag.tileOffsets, TIFFTag.extraSamples, TIFFTag.sampleFormat,
+        ]
+        guard !f.hasFractional(used) else { throw .corrupt(.tiff, reason: "cannot identify image file (a layout tag is fractional)") }
         guard let width = f.scalar(TIFFTag.width), let height = f.scalar(TIFFTag.height) else {
             throw .corrupt(.tiff, reason: "cannot identify image file (no image size)")
         }

@@ -61,6 +61,9 @@ struct TIFFRawTiles {
         let (width, height) = (layout.width, layout.height)
         let bits = layout.bitsPerPixel
         let planeRow = (width * bits + 7) / 8
+        // Strips may repeat (the offsets wrap round the image); more than a few passes over the
+        // image can only come from a hostile file, and would take time quadratic in its size.
+        var budget = 8 * out.count + 1 << 20
         var (x, y, layer) = (0, 0, 0)
         for offset in offsets {
             guard layer < layout.planes || layout.planes == 1 else {
@@ -74,10 +77,14 @@ struct TIFFRawTiles {
             let step = stride != 0 ? stride : rowBytes
             guard step >= rowBytes, x * bits % 8 == 0 else { throw .corrupt(.tiff, reason: "tile rows are wider than their stride") }
             guard offset <= bytes.count, (rows - 1) * step + rowBytes <= bytes.count - offset else { throw .truncated(.tiff) }
+            budget -= rows * rowBytes
+            guard budget >= 0 else { throw .corrupt(.tiff, reason: "strips cover the image too many times") }
             let plane = layout.planes > 1 ? layer : 0
             for r in 0..<rows {
                 let destination = (plane * height + y + r) * planeRow + x * bits / 8
-                for i in 0..<rowBytes { out[destination + i] = bytes[offset + r * step + i] }
+                let source = offset + r * step
+                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[destination..<destination + rowBytes]))
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[source..<source + rowBytes]))
             }
             x += tileWidth
             if x >= width {
