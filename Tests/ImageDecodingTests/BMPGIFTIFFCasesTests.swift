@@ -33,6 +33,7 @@ final class BMPGIFTIFFCasesTests: XCTestCase {
             "bmp_1.bmp": ("1", .bmp), "bmp_L.bmp": ("L", .bmp), "bmp_P.bmp": ("P", .bmp), "bmp_RGB.bmp": ("RGB", .bmp),
             "dib_RGB.dib": ("RGB", .bmp), "gif_p16.gif": ("P", .gif), "tiff_RGB_raw.tif": ("RGB", .tiff),
             "tiff_I16_raw.tif": ("I;16", .tiff), "tiff_CMYK_raw.tif": ("CMYK", .tiff), "tiff_F_raw.tif": ("F", .tiff),
+            "tiff_I16B_raw.tif": ("I;16B", .tiff), "tiff_LA_raw.tif": ("LA", .tiff), "tiff_P_raw.tif": ("P", .tiff),
         ]
         for (name, (mode, format)) in expected {
             let info = try decoder.info(contentsOf: cases.directory.appendingPathComponent(name))

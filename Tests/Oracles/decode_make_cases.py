@@ -232,6 +232,10 @@ def bgt(out):
     cases["tiff_L_jpeg.tif"] = saved(rgb.convert("L"), "TIFF", compression="jpeg")
     cases["tiff_1_group4.tif"] = saved(rgb.convert("1"), "TIFF", compression="group4")
     cases["tiff_multipage.tif"] = saved(rgb, "TIFF", save_all=True, append_images=[rgb.convert("L")])
+    # big-endian: Pillow writes "I;16B" images in MM byte order
+    wide = (np.asarray(rgb.convert("L")).astype(">u2") * 3).tobytes()
+    for compression in ("raw", "tiff_lzw"):
+        cases[f"tiff_I16B_{compression}.tif"] = saved(Image.frombytes("I;16B", rgb.size, wide), "TIFF", compression=compression)
     return cases
 
 
