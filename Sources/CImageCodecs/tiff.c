@@ -153,7 +153,8 @@ static int read_samples(TIFF *tif, tiff_source *source, uint8_t *out, size_t out
         TIFFGetField(tif, TIFFTAG_TILELENGTH, &tile_height);
         tmsize_t tile_size = TIFFTileSize(tif), tile_row = TIFFTileRowSize(tif);
         if (tile_width == 0 || tile_height == 0 || tile_size <= 0 || tile_row <= 0 ||
-            (size_t)tile_row < ((size_t)tile_width * bits_per_pixel + 7) / 8 || tile_width * (uint64_t)bits_per_pixel % 8) {
+            (size_t)tile_row < ((size_t)tile_width * bits_per_pixel + 7) / 8 ||
+            tile_width * (uint64_t)bits_per_pixel % 8) {
             snprintf(source->err, BV_ERROR_LENGTH, "TIFFTileSize: unusable tile layout");
             return BV_ERROR;
         }
@@ -177,7 +178,8 @@ static int read_samples(TIFF *tif, tiff_source *source, uint8_t *out, size_t out
         return BV_OK;
     }
     uint32_t rows_per_strip = 0;
-    if (!TIFFGetField(tif, TIFFTAG_ROWSPERSTRIP, &rows_per_strip) || rows_per_strip == (uint32_t)-1 || rows_per_strip > height)
+    if (!TIFFGetField(tif, TIFFTAG_ROWSPERSTRIP, &rows_per_strip) || rows_per_strip == (uint32_t)-1 ||
+        rows_per_strip > height)
         rows_per_strip = height;
     tmsize_t strip_size = TIFFStripSize(tif), scanline = TIFFScanlineSize(tif);
     // Pillow's checks: libtiff's strip and scanline must hold what the unpacker reads.
@@ -196,8 +198,8 @@ static int read_samples(TIFF *tif, tiff_source *source, uint8_t *out, size_t out
                 return BV_ERROR;
             }
             uint32_t rows = height - y < rows_per_strip ? height - y : rows_per_strip;
-            copy_rows(out + (size_t)plane * height * row_bytes + (size_t)y * row_bytes, row_bytes, strip, scanline, rows,
-                      0, row_bytes);
+            uint8_t *destination = out + (size_t)plane * height * row_bytes + (size_t)y * row_bytes;
+            copy_rows(destination, row_bytes, strip, scanline, rows, 0, row_bytes);
         }
     _TIFFfree(strip);
     return BV_OK;

@@ -44,18 +44,23 @@ final class PillowCorpusTests: XCTestCase {
             XCTFail("\(file): \(why)")
         }
         for file in Self.knownDifferences.keys.sorted() where rows.contains(where: { $0["file"] == file }) {
-            if tally.differences[file] == nil { XCTFail("\(file) now agrees with Pillow: remove it from knownDifferences") }
+            if tally.differences[file] == nil {
+                XCTFail("\(file) now agrees with Pillow: remove it from knownDifferences")
+            }
         }
         XCTAssertEqual(tally.matched + tally.differences.count, rows.count)
     }
 
     /// How our result for one file compares with Pillow's row.
-    private static func verdict(_ row: [String: String], _ result: Result<RGBImage, ImageDecodingError>) -> CorpusTally.Verdict {
+    private static func verdict(_ row: [String: String], _ result: Result<RGBImage, ImageDecodingError>)
+        -> CorpusTally.Verdict
+    {
         switch (row["outcome"], result) {
         case ("ok", .success(let image)):
             let digest = SHA256.hash(data: image.pixels).map { String(format: "%02x", $0) }.joined()
             if digest == row["rgb_sha256"] && "\(image.width)x\(image.height)" == row["rgb_size"] { return .identical }
-            return .differs("RGB differs from Pillow (\(image.width)x\(image.height), mode \(row["pil_mode", default: ""]))")
+            return .differs(
+                "RGB differs from Pillow (\(image.width)x\(image.height), mode \(row["pil_mode", default: ""]))")
         case ("ok", .failure(let error)):
             return .differs("Pillow decodes it; we fail: \(error.message)")
         case (_, .success):

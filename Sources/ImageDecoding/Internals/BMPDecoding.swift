@@ -34,23 +34,16 @@ enum BMPDecoding {
     // MARK: - Uncompressed rows
 
     /// Pillow's raw decoder: `stride` bytes between rows, the last row needs only its pixels.
-    private static func decodeRaw(_ bytes: UnsafeRawBufferPointer, _ bmp: BMPStructure) throws(ImageDecodingError) -> RGBImage {
+    private static func decodeRaw(_ bytes: UnsafeRawBufferPointer, _ bmp: BMPStructure) throws(ImageDecodingError)
+        -> RGBImage
+    {
         let rowBytes = (bmp.width * bmp.rawMode.bitsPerPixel + 7) / 8
         guard rowBytes <= bmp.stride else { throw .corrupt(.bmp, reason: "rows are wider than their stride") }
         let (needed, overflow) = (bmp.height - 1).multipliedReportingOverflow(by: bmp.stride)
         guard !overflow, bmp.dataOffset <= bytes.count, needed + rowBytes <= bytes.count - bmp.dataOffset else {
             throw .truncated(.bmp)
         }
-        var pixels = [UInt8](repeating: 0, count: bmp.width * bmp.height * 3)
-        pixels.withUnsafeMutableBufferPointer { out in
-            for stored in 0..<bmp.height {
-                guard let row = bytes.slice(bmp.dataOffset + stored * bmp.stride, rowBytes) else { return }
-                let y = bmp.topDown ? stored : bmp.height - 1 - stored
-                let line = UnsafeMutableBufferPointer(rebasing: out[(y * bmp.width * 3)..<((y + 1) * bmp.width * 3)])
-                bmp.rawMode.unpack(row, width: bmp.width, palette: bmp.palette, into: line)
-            }
-        }
-        return RGBImage(width: bmp.width, height: bmp.height, pixels: pixels)
+        return rows(of: bmp, mode: bmp.rawMode) { bytes.slice(bmp.dataOffset + $0 * bmp.stride, rowBytes) }
     }
 
     // MARK: - RLE
@@ -60,18 +53,31 @@ enum BMPDecoding {
         throws(ImageDecodingError) -> RGBImage
     {
         // Pillow unpacks the expanded stream with rawmode "P" (or "L"); an RGB or "1" image has no such unpacker.
-        guard bmp.mode == "P" || bmp.mode == "L" else { throw .corrupt(.bmp, reason: "RLE data in a \(bmp.mode) image") }
-        let indices = try BMPRLE.expand(bytes, from: bmp.dataOffset, width: bmp.width, height: bmp.height, fourBit: fourBit)
+        guard bmp.mode == "P" || bmp.mode == "L" else {
+            throw .corrupt(.bmp, reason: "RLE data in a \(bmp.mode) image")
+        }
+        let indices = try BMPRLE.expand(
+            bytes, from: bmp.dataOffset, width: bmp.width, height: bmp.height, fourBit: fourBit)
         let rowMode: BMPRawMode = bmp.mode == "L" ? .gray : .palette(bits: 8)
+        return indices.withUnsafeBytes { data in
+            rows(of: bmp, mode: rowMode) { data.slice($0 * bmp.width, bmp.width) }
+        }
+    }
+
+    // MARK: - Rows to RGB
+
+    /// Unpacks every stored row (`storedRow(i)`, bottom row first unless top-down) into RGB.
+    private static func rows(of bmp: BMPStructure, mode: BMPRawMode, _ storedRow: (Int) -> UnsafeRawBufferPointer?)
+        -> RGBImage
+    {
+        // (height, width, 3) u8
         var pixels = [UInt8](repeating: 0, count: bmp.width * bmp.height * 3)
-        indices.withUnsafeBytes { data in
-            pixels.withUnsafeMutableBufferPointer { out in
-                for stored in 0..<bmp.height {
-                    guard let row = data.slice(stored * bmp.width, bmp.width) else { return }
-                    let y = bmp.topDown ? stored : bmp.height - 1 - stored
-                    let line = UnsafeMutableBufferPointer(rebasing: out[(y * bmp.width * 3)..<((y + 1) * bmp.width * 3)])
-                    rowMode.unpack(row, width: bmp.width, palette: bmp.palette, into: line)
-                }
+        pixels.withUnsafeMutableBufferPointer { out in
+            for stored in 0..<bmp.height {
+                guard let row = storedRow(stored) else { return }
+                let y = bmp.topDown ? stored : bmp.height - 1 - stored
+                let line = UnsafeMutableBufferPointer(rebasing: out[(y * bmp.width * 3)..<((y + 1) * bmp.width * 3)])
+                mode.unpack(row, width: bmp.width, palette: bmp.palette, into: line)
             }
         }
         return RGBImage(width: bmp.width, height: bmp.height, pixels: pixels)

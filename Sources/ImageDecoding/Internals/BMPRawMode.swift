@@ -66,7 +66,9 @@ enum BMPRawMode: Equatable {
     }
 
     /// Converts the first `width` pixels of `row` to RGB in `line` (`width * 3` bytes).
-    func unpack(_ row: UnsafeRawBufferPointer, width: Int, palette: PaletteTable, into line: UnsafeMutableBufferPointer<UInt8>) {
+    func unpack(
+        _ row: UnsafeRawBufferPointer, width: Int, palette: PaletteTable, into line: UnsafeMutableBufferPointer<UInt8>
+    ) {
         func put(_ x: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8) {
             (line[3 * x], line[3 * x + 1], line[3 * x + 2]) = (r, g, b)
         }

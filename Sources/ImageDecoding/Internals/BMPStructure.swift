@@ -64,7 +64,9 @@ struct BMPStructure {
         // step 4: the palette, for 1/4/8-bit files
         var table = PaletteTable()
         if mode == "P" {
-            guard colors > 0, colors <= 65536 else { throw .corrupt(.bmp, reason: "Unsupported BMP Palette size (\(colors))") }
+            guard colors > 0, colors <= 65536 else {
+                throw .corrupt(.bmp, reason: "Unsupported BMP Palette size (\(colors))")
+            }
             let padding = info.headerSize == 12 ? 3 : 4
             let entries = reader.read(padding * colors)
             if Self.isGrey(entries, colors: colors, padding: padding) {
@@ -89,7 +91,8 @@ struct BMPStructure {
         let values = colors == 2 ? [0, 255] : Array(0..<colors)
         for (index, value) in values.enumerated() {
             // Pillow compares with `o8(value) * 3`, and `o8` keeps the low byte.
-            for channel in 0..<3 where entries.uint8(at: index * padding + channel) != UInt8(truncatingIfNeeded: value) {
+            for channel in 0..<3 where entries.uint8(at: index * padding + channel) != UInt8(truncatingIfNeeded: value)
+            {
                 return false
             }
         }

@@ -36,7 +36,8 @@ struct GIFStructure {
         // step 1: screen descriptor and global palette
         var reader = FileReader(bytes)
         let screen = reader.read(13)
-        guard screen.count == 13, let w = screen.uint16(at: 6, bigEndian: false), let h = screen.uint16(at: 8, bigEndian: false)
+        guard screen.count == 13, let w = screen.uint16(at: 6, bigEndian: false),
+            let h = screen.uint16(at: 8, bigEndian: false)
         else { throw .truncated(.gif) }
         var (width, height) = (Int(w), Int(h))
         var global: PaletteTable?

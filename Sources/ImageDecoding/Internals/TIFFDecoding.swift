@@ -47,12 +47,15 @@ enum TIFFDecoding {
                 pixels.withUnsafeMutableBufferPointer { TIFFPixels(layout: layout, samples: raw).convert(into: $0) }
             }
         }
-        return EXIFOrientation.apply(layout.orientation, to: RGBImage(width: layout.width, height: layout.height, pixels: pixels))
+        return EXIFOrientation.apply(
+            layout.orientation, to: RGBImage(width: layout.width, height: layout.height, pixels: pixels))
     }
 
     /// The first directory as Pillow sees it, within the budget. libtiff must open the file
     /// unless Pillow's raw reader (uncompressed data) reads it without libtiff.
-    private static func layout(_ bytes: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageDecodingError) -> TIFFLayout {
+    private static func layout(_ bytes: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageDecodingError)
+        -> TIFFLayout
+    {
         let fields = TIFFFields(bytes)
         if let fields, let w = fields.scalar(TIFFTag.width), let h = fields.scalar(TIFFTag.height) {
             try checkPixelBudget(width: w, height: h, budget: options.pixelBudget)

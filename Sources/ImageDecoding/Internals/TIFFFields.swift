@@ -16,21 +16,24 @@ struct TIFFFields {
     /// Reads the first IFD of a classic TIFF; nil for BigTIFF.
     init?(_ bytes: UnsafeRawBufferPointer) {
         let bigEndian = bytes.matches("MM", at: 0)
-        guard bytes.uint16(at: 2, bigEndian: bigEndian) == 42, let first = bytes.uint32(at: 4, bigEndian: bigEndian) else {
+        guard bytes.uint16(at: 2, bigEndian: bigEndian) == 42, let first = bytes.uint32(at: 4, bigEndian: bigEndian)
+        else {
             return nil
         }
         let offset = Int(first)
         guard let count = bytes.uint16(at: offset, bigEndian: bigEndian) else { return }
         for i in 0..<Int(count) {
             let entry = offset + 2 + 12 * i
-            guard let tag = bytes.uint16(at: entry, bigEndian: bigEndian), let type = bytes.uint16(at: entry + 2, bigEndian: bigEndian),
+            guard let tag = bytes.uint16(at: entry, bigEndian: bigEndian),
+                let type = bytes.uint16(at: entry + 2, bigEndian: bigEndian),
                 let n = bytes.uint32(at: entry + 4, bigEndian: bigEndian)
             else { return }
             guard let unit = Self.unitSize[Int(type)] else { continue }
             let size = Int(n) * unit
             var dataOffset = entry + 8
             if size > 4 {
-                guard let at = bytes.uint32(at: entry + 8, bigEndian: bigEndian), let _ = bytes.slice(Int(at), size) else { return }
+                guard let at = bytes.uint32(at: entry + 8, bigEndian: bigEndian), let _ = bytes.slice(Int(at), size)
+                else { return }
                 dataOffset = Int(at)
             }
             guard size > 0, let data = bytes.slice(dataOffset, size) else { continue }

@@ -58,13 +58,18 @@ struct TIFFLayout {
         let tags = try Self.pillowTags(h, fields)
         (width, height) = (tags.width, tags.height)
         let (photo, spp, bps) = (tags.photometric, tags.samplesPerPixel, tags.bitsPerSample)
-        guard spp == 1 || tags.sampleFormat == 1, let (mode, pixels) = Self.lookup(
+        guard spp == 1 || tags.sampleFormat == 1,
+            let (mode, pixels) = Self.lookup(
                 photo: photo, format: tags.sampleFormat, bps: bps, spp: spp, extra: tags.extra, bigEndian: bigEndian)
         else {
-            throw .corrupt(.tiff, reason: "unknown pixel mode (photometric \(photo), \(spp)x\(bps) bits, format \(tags.sampleFormat))")
+            throw .corrupt(
+                .tiff,
+                reason: "unknown pixel mode (photometric \(photo), \(spp)x\(bps) bits, format \(tags.sampleFormat))")
         }
         let raw = tags.compression == 1 && fields != nil
-        if tags.fillOrder == 2 && raw && !Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian) {
+        if tags.fillOrder == 2 && raw
+            && !Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian)
+        {
             throw .corrupt(.tiff, reason: "unknown pixel mode (fill order 2 with \(spp)x\(bps) bits)")
         }
         self.mode = mode == "I;16" && bigEndian ? "I;16B" : mode
@@ -77,7 +82,9 @@ struct TIFFLayout {
         guard width > 0, height > 0 else { throw .corrupt(.tiff, reason: "image has no pixels (\(width)x\(height))") }
         if let fields, raw {
             // Pillow's raw reader unpacks YCbCr as RGBX and 16-bit planar bands as 8-bit: refuse both.
-            guard photo != 6, !planar || bps == 8 else { throw .corrupt(.tiff, reason: "uncompressed layout Pillow misreads") }
+            guard photo != 6, !planar || bps == 8 else {
+                throw .corrupt(.tiff, reason: "uncompressed layout Pillow misreads")
+            }
             rawTiles = try TIFFRawTiles(fields, width: width, height: height)
         } else {
             // Pillow checks that libtiff sees the image it parsed.
@@ -139,7 +146,9 @@ struct TIFFLayout {
         case (2, 3...6, _) where bps == 8 || (bps == 16 && spp <= 4):
             // extra samples: none (RGBA when 4), 0 (padding), 1 (premultiplied), 2 or 999 (alpha)
             let tail = Array(extra.dropFirst())
-            guard extra.count == spp - 3 || (extra.isEmpty && spp == 4), tail.allSatisfy({ $0 == 0 }) else { return nil }
+            guard extra.count == spp - 3 || (extra.isEmpty && spp == 4), tail.allSatisfy({ $0 == 0 }) else {
+                return nil
+            }
             guard let first = extra.first else { return (spp == 4 ? "RGBA" : "RGB", .rgb(premultiplied: false)) }
             guard [0, 1, 2, 999].contains(first), first != 999 || (spp == 4 && bps == 8) else { return nil }
             return (first == 0 ? "RGBX" : "RGBA", .rgb(premultiplied: first == 1))

@@ -30,7 +30,9 @@ extension TIFFLayout {
             TIFFTag.fillOrder, TIFFTag.stripOffsets, TIFFTag.samplesPerPixel, TIFFTag.rowsPerStrip, TIFFTag.planar,
             TIFFTag.tileWidth, TIFFTag.tileLength, TIFFTag.tileOffsets, TIFFTag.extraSamples, TIFFTag.sampleFormat,
         ]
-        guard !f.hasFractional(used) else { throw .corrupt(.tiff, reason: "cannot identify image file (a layout tag is fractional)") }
+        guard !f.hasFractional(used) else {
+            throw .corrupt(.tiff, reason: "cannot identify image file (a layout tag is fractional)")
+        }
         guard let width = f.scalar(TIFFTag.width), let height = f.scalar(TIFFTag.height) else {
             throw .corrupt(.tiff, reason: "cannot identify image file (no image size)")
         }
@@ -42,7 +44,11 @@ extension TIFFLayout {
         let spp = f.scalar(TIFFTag.samplesPerPixel) ?? defaultSamples
         guard spp <= 6 else { throw .corrupt(.tiff, reason: "Invalid value for samples per pixel") }
         var bps = f[TIFFTag.bitsPerSample] ?? [1]
-        if spp < bps.count { bps = Array(bps.prefix(spp)) } else if spp > bps.count && bps.count == 1 { bps = Array(repeating: bps[0], count: spp) }
+        if spp < bps.count {
+            bps = Array(bps.prefix(spp))
+        } else if spp > bps.count && bps.count == 1 {
+            bps = Array(repeating: bps[0], count: spp)
+        }
         guard bps.count == spp, let depth = bps.first, bps.allSatisfy({ $0 == depth }), formats.count == 1 else {
             throw .corrupt(.tiff, reason: "unknown data organization")
         }

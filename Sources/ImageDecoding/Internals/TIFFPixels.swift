@@ -37,7 +37,9 @@ struct TIFFPixels {
             return (v, v, v)
         case .integer(let signed):
             let raw = s(0)
-            let value = signed && layout.bitsPerSample == 16 ? Int(Int16(truncatingIfNeeded: raw))
+            let value =
+                signed && layout.bitsPerSample == 16
+                ? Int(Int16(truncatingIfNeeded: raw))
                 : signed ? Int(Int32(bitPattern: raw)) : Int(raw)
             let v = UInt8(clamping: value)
             return (v, v, v)
@@ -54,7 +56,9 @@ struct TIFFPixels {
             let a = Int(byte(s(3)))
             guard a != 0 else { return (0, 0, 0) }
             guard a != 255 else { return (r, g, b) }
-            return (UInt8(clamping: Int(r) * 255 / a), UInt8(clamping: Int(g) * 255 / a), UInt8(clamping: Int(b) * 255 / a))
+            return (
+                UInt8(clamping: Int(r) * 255 / a), UInt8(clamping: Int(g) * 255 / a), UInt8(clamping: Int(b) * 255 / a)
+            )
         case .palette:
             let i = Int(s(0) & 0xFF) * 3
             return (layout.palette.rgb[i], layout.palette.rgb[i + 1], layout.palette.rgb[i + 2])
@@ -76,7 +80,9 @@ struct TIFFPixels {
     static func labToRGB(_ samples: UnsafeRawBufferPointer, pixels: Int) throws(ImageDecodingError) -> [UInt8] {
         var lab = [UInt8](repeating: 255, count: pixels * 4)
         for i in 0..<pixels {
-            (lab[4 * i], lab[4 * i + 1], lab[4 * i + 2]) = (samples[3 * i], samples[3 * i + 1] ^ 128, samples[3 * i + 2] ^ 128)
+            (lab[4 * i], lab[4 * i + 1], lab[4 * i + 2]) = (
+                samples[3 * i], samples[3 * i + 1] ^ 128, samples[3 * i + 2] ^ 128
+            )
         }
         var rgba = try withBytes(of: lab) { (raw) throws(ImageDecodingError) in
             try [UInt8].filled(count: pixels * 4) { out throws(ImageDecodingError) in
@@ -104,7 +110,8 @@ struct TIFFPixels {
         case 16: return UInt32(samples[rowStart + 2 * position]) | UInt32(samples[rowStart + 2 * position + 1]) << 8
         case 32:
             let o = rowStart + 4 * position
-            return UInt32(samples[o]) | UInt32(samples[o + 1]) << 8 | UInt32(samples[o + 2]) << 16 | UInt32(samples[o + 3]) << 24
+            return UInt32(samples[o]) | UInt32(samples[o + 1]) << 8 | UInt32(samples[o + 2]) << 16 | UInt32(
+                samples[o + 3]) << 24
         default:
             // packed, most significant bit first (1, 2, 4 and 12 bits)
             var value: UInt32 = 0

@@ -55,7 +55,9 @@ struct TIFFRawTiles {
         return result
     }
 
-    private func copyTiles(_ bytes: UnsafeRawBufferPointer, layout: TIFFLayout, into out: UnsafeMutableBufferPointer<UInt8>)
+    private func copyTiles(
+        _ bytes: UnsafeRawBufferPointer, layout: TIFFLayout, into out: UnsafeMutableBufferPointer<UInt8>
+    )
         throws(ImageDecodingError)
     {
         let (width, height) = (layout.width, layout.height)
@@ -75,16 +77,22 @@ struct TIFFRawTiles {
             // Pillow's stride: only tiles that stick out of the image skip padding between rows.
             let stride = x + tileWidth > width ? tileWidth * bits / 8 : 0
             let step = stride != 0 ? stride : rowBytes
-            guard step >= rowBytes, x * bits % 8 == 0 else { throw .corrupt(.tiff, reason: "tile rows are wider than their stride") }
-            guard offset <= bytes.count, (rows - 1) * step + rowBytes <= bytes.count - offset else { throw .truncated(.tiff) }
+            guard step >= rowBytes, x * bits % 8 == 0 else {
+                throw .corrupt(.tiff, reason: "tile rows are wider than their stride")
+            }
+            guard offset <= bytes.count, (rows - 1) * step + rowBytes <= bytes.count - offset else {
+                throw .truncated(.tiff)
+            }
             budget -= rows * rowBytes
             guard budget >= 0 else { throw .corrupt(.tiff, reason: "strips cover the image too many times") }
             let plane = layout.planes > 1 ? layer : 0
             for r in 0..<rows {
                 let destination = (plane * height + y + r) * planeRow + x * bits / 8
                 let source = offset + r * step
-                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[destination..<destination + rowBytes]))
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[source..<source + rowBytes]))
+                UnsafeMutableRawBufferPointer(
+                    UnsafeMutableBufferPointer(rebasing: out[destination..<destination + rowBytes])
+                )
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[source..<source + rowBytes]))
             }
             x += tileWidth
             if x >= width {
