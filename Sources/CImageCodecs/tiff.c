@@ -158,8 +158,10 @@ static int read_samples(TIFF *tif, tiff_source *source, uint8_t *out, size_t out
             snprintf(source->err, BV_ERROR_LENGTH, "TIFFTileSize: unusable tile layout");
             return BV_ERROR;
         }
+        // Zeroed: where a damaged stream leaves bytes unwritten, they read as zeros.
         uint8_t *tile = _TIFFmalloc(tile_size);
         if (!tile) return BV_ERROR;
+        memset(tile, 0, (size_t)tile_size);
         for (int plane = 0; plane < planes; plane++)
             for (uint32_t y = 0; y < height; y += tile_height)
                 for (uint32_t x = 0; x < width; x += tile_width) {
@@ -188,8 +190,10 @@ static int read_samples(TIFF *tif, tiff_source *source, uint8_t *out, size_t out
         snprintf(source->err, BV_ERROR_LENGTH, "TIFFStripSize: strips do not match the image layout");
         return BV_ERROR;
     }
+    // Zeroed, as for tiles.
     uint8_t *strip = _TIFFmalloc(strip_size);
     if (!strip) return BV_ERROR;
+    memset(strip, 0, (size_t)strip_size);
     for (uint32_t y = 0; y < height; y += rows_per_strip)
         for (int plane = 0; plane < planes; plane++) {
             if (TIFFReadEncodedStrip(tif, TIFFComputeStrip(tif, y, plane), strip, strip_size) == -1) {

@@ -14,10 +14,20 @@ final class MutationFuzzTests: XCTestCase {
         try fuzz("bgt-seeds", seed: 0xB6F7_1FF5)
     }
 
+    /// The hostile and exotic files of `pillow-images-bgt` (G3/G4, JPEG-in-TIFF, old-style JPEG,
+    /// RLE, tiles, planar) make more varied seeds than anything Pillow writes.
+    func testMutatedCorpusFilesGiveImageOrTypedError() throws {
+        let seeds = try CorpusSeeds.bmpGIFTIFF(maximumBytes: 64 << 10)
+        try fuzz("pillow-images-bgt", seeds: seeds, seed: 0xC0B5_F022)
+    }
+
     private func fuzz(_ kind: String, seed: UInt64) throws {
         let cases = try GeneratedCases(kind)
         defer { cases.remove() }
-        let seeds = try cases.files.map { try [UInt8](Data(contentsOf: $0)) }
+        try fuzz(kind, seeds: try cases.files.map { try [UInt8](Data(contentsOf: $0)) }, seed: seed)
+    }
+
+    private func fuzz(_ kind: String, seeds: [[UInt8]], seed: UInt64) throws {
         var rng = SplitMix64(state: seed)
         let decoder = ImageDecoder()
         var images = 0, errors = 0

@@ -10,7 +10,7 @@
 /// Read"), leaving the later tags unread. BigTIFF is left to libtiff's view.
 struct TIFFFields {
     private var tags: [UInt16: [Int]] = [:]
-    /// Tags whose (last) entry has a rational or floating-point type.
+    /// Tags whose (last) entry is text, rational or floating-point.
     private var fractional: Set<UInt16> = []
 
     /// Reads the first IFD of a classic TIFF; nil for BigTIFF.
@@ -38,7 +38,7 @@ struct TIFFFields {
             }
             guard size > 0, let data = bytes.slice(dataOffset, size) else { continue }
             tags[tag] = Self.integers(data, type: Int(type), count: Int(n), bigEndian: bigEndian)
-            if [5, 10, 11, 12].contains(type) { fractional.insert(tag) } else { fractional.remove(tag) }
+            if [2, 5, 10, 11, 12].contains(type) { fractional.insert(tag) } else { fractional.remove(tag) }
         }
     }
 
@@ -48,8 +48,8 @@ struct TIFFFields {
     /// A single-valued tag's value (Pillow keeps the first), or nil when absent.
     func scalar(_ tag: UInt16) -> Int? { tags[tag]?.first }
 
-    /// Whether one of `tags` holds a rational or float, which Pillow's `_setup` cannot use as
-    /// an integer (a `TypeError`, so "cannot identify image file").
+    /// Whether one of `tags` holds text, a rational or a float, which Pillow's `_setup` cannot
+    /// use as an integer (a `TypeError` or a failed lookup, so an error).
     func hasFractional(_ tags: [UInt16]) -> Bool { tags.contains { fractional.contains($0) } }
 
     /// Bytes a value of each TIFF type takes (`TiffImagePlugin._load_dispatch`).

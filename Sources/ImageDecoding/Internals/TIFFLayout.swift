@@ -67,10 +67,10 @@ struct TIFFLayout {
                 reason: "unknown pixel mode (photometric \(photo), \(spp)x\(bps) bits, format \(tags.sampleFormat))")
         }
         let raw = tags.compression == 1 && fields != nil
-        if tags.fillOrder == 2 && raw
-            && !Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian)
-        {
-            throw .corrupt(.tiff, reason: "unknown pixel mode (fill order 2 with \(spp)x\(bps) bits)")
+        // The key is looked up with the file's fill order before libtiff's path drops it.
+        let reversible = Self.hasReversedRawMode(photo: photo, bps: bps, spp: spp, bigEndian: bigEndian)
+        guard tags.fillOrder == 1 || (tags.fillOrder == 2 && reversible) else {
+            throw .corrupt(.tiff, reason: "unknown pixel mode (fill order \(tags.fillOrder), \(spp)x\(bps) bits)")
         }
         self.mode = mode == "I;16" && bigEndian ? "I;16B" : mode
         self.pixels = pixels

@@ -37,7 +37,14 @@ extension TIFFLayout {
             throw .corrupt(.tiff, reason: "cannot identify image file (no image size)")
         }
         let compression = f.scalar(TIFFTag.compression) ?? 1
+        guard knownCompressions.contains(compression) else {
+            throw .corrupt(.tiff, reason: "unknown compression \(compression)")
+        }
         let photometric = compression == 6 ? 6 : f.scalar(TIFFTag.photometric) ?? 0
+        // Pillow reads the colormap of a palette image as integers (`b // 256`).
+        guard photometric != 3 || !f.hasFractional([TIFFTag.colorMap]) else {
+            throw .corrupt(.tiff, reason: "cannot identify image file (the colormap is not integers)")
+        }
         var formats = f[TIFFTag.sampleFormat] ?? [1]
         if formats.count > 1 && formats.allSatisfy({ $0 == 1 }) { formats = [1] }
         let defaultSamples = compression == 6 && (photometric == 2 || photometric == 6) ? 3 : 1
@@ -59,6 +66,11 @@ extension TIFFLayout {
             extra: (f[TIFFTag.extraSamples] ?? []).map { UInt16(truncatingIfNeeded: $0) },
             orientation: f.scalar(TIFFTag.orientation))
     }
+
+    /// The keys of Pillow's `COMPRESSION_INFO`; any other value is a `KeyError` in `_setup`.
+    private static let knownCompressions: Set<Int> = [
+        1, 2, 3, 4, 5, 6, 7, 8, 32771, 32773, 32809, 32946, 34676, 34677, 34925, 50000, 50001,
+    ]
 
     /// BigTIFF: libtiff's view stands in for Pillow's.
     private static func fromLibtiff(_ h: bv_tiff_header) -> TIFFPillowTags {
