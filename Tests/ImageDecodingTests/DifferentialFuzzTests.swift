@@ -23,7 +23,9 @@ final class DifferentialFuzzTests: XCTestCase {
     }
 
     /// Opt-in (`BATCHVISION_CORPUS_DIFF_FUZZ_COUNT=N`): mutants of the `pillow-images-bgt` files
-    /// themselves (hostile TIFFs, G4, JPEG-in-TIFF, RLE, ...). Measured at 3000: see the module docs.
+    /// themselves (hostile TIFFs, G4, JPEG-in-TIFF, RLE, ...). At 3000, 2979 agree; the 21 others
+    /// are damaged G4 strips whose unwritten rows Pillow fills from an uninitialised buffer (see
+    /// the module docs), so this test is not in the default run.
     func testCorpusMutantsAgreeWithPillow() throws {
         let variable = "BATCHVISION_CORPUS_DIFF_FUZZ_COUNT"
         guard let count = Int(ProcessInfo.processInfo.environment[variable] ?? "") else {

@@ -78,7 +78,8 @@ struct TIFFLayout {
         read = photo != 6 ? .samples : (tags.compression == 7 && tags.planar != 2 ? .jpegRGB : .rgba)
         orientation = tags.orientation
         reversedBits = raw && tags.fillOrder == 2
-        palette = try Self.palette(fields?[TIFFTag.colorMap] ?? Self.colormap(h), pixels: pixels)
+        // Pillow's own tags only: a colormap its walk did not reach is missing (a KeyError).
+        palette = try Self.palette(fields.map { $0[TIFFTag.colorMap] ?? [] } ?? Self.colormap(h), pixels: pixels)
         guard width > 0, height > 0 else { throw .corrupt(.tiff, reason: "image has no pixels (\(width)x\(height))") }
         if let fields, raw {
             // Pillow's raw reader unpacks YCbCr as RGBX and 16-bit planar bands as 8-bit: refuse both.
