@@ -34,6 +34,7 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("turbojpeg"), .linkedLibrary("png16"),
                 .linkedLibrary("webp"), .linkedLibrary("webpdemux"), .linkedLibrary("z"),
+                .linkedLibrary("tiff"), .linkedLibrary("lcms2"),
             ]
         ),
         .target(name: "ImageDecoding", dependencies: ["TensorCore", "CImageCodecs"]),

@@ -3,13 +3,15 @@ import TensorCore
 
 // MARK: - The decoder
 
-/// Decodes JPEG, PNG and WebP bytes into RGB8 exactly as Pillow 9.4's
-/// `Image.open(p).convert("RGB")` does.
+/// Decodes JPEG, PNG, WebP, BMP, GIF and TIFF bytes into RGB8 exactly as Pillow 9.4's
+/// `Image.open(p).convert("RGB")` does (GIF and TIFF: the first frame or page).
 ///
 /// ```
 ///  bytes ──► signature ──► header walk ──► pixel budget ──► codec ──► Pillow's convert ──► RGBImage
 ///            (magic, not    (Pillow's own     (before any      (libjpeg-turbo,  (CMYK;I, 16-bit,
-///             extension)     acceptance)       allocation)      libpng, libwebp)  palette, drop alpha)
+///             extension)     acceptance)       allocation)      libpng, libwebp, palette, drop alpha)
+///                                                               libtiff; our own
+///                                                               BMP and GIF LZW)
 /// ```
 ///
 /// The decoder holds only options; it is safe to use from many threads at once (each call
@@ -37,6 +39,9 @@ public struct ImageDecoder: Sendable {
         switch try Self.decodableFormat(bytes) {
         case .jpeg: try JPEGDecoding.info(bytes, options: options)
         case .png: try PNGDecoding.info(bytes, options: options)
+        case .bmp: try BMPDecoding.info(bytes, options: options, headerless: !bytes.matches("BM", at: 0))
+        case .gif: try GIFDecoding.info(bytes, options: options)
+        case .tiff: try TIFFDecoding.info(bytes, options: options)
         default: try WebPDecoding.info(bytes, options: options)
         }
     }
@@ -53,6 +58,9 @@ public struct ImageDecoder: Sendable {
             switch format {
             case .jpeg: try JPEGDecoding.decode(bytes, options: options)
             case .png: try PNGDecoding.decode(bytes, options: options)
+            case .bmp: try BMPDecoding.decode(bytes, options: options, headerless: !bytes.matches("BM", at: 0))
+            case .gif: try GIFDecoding.decode(bytes, options: options)
+            case .tiff: try TIFFDecoding.decode(bytes, options: options)
             default: try WebPDecoding.decode(bytes, options: options)
             }
         guard options.applyEXIFOrientation else { return image }

@@ -6,7 +6,7 @@ public enum ImageDecodingError: UserFacingError, Equatable {
     case empty
     /// The bytes start with no known image signature.
     case notAnImage
-    /// The file is an image in a format this decoder does not handle (GIF, BMP, TIFF, ...).
+    /// The file is an image in a format this decoder does not handle (ICO, PSD, JPEG 2000, ...).
     case unsupportedFormat(String)
     /// The header declares more pixels than ``DecodeOptions/pixelBudget`` allows.
     case tooManyPixels(width: Int, height: Int, budget: Int)
@@ -35,7 +35,7 @@ public enum ImageDecodingError: UserFacingError, Equatable {
 
     public var hint: String? {
         switch self {
-        case .unsupportedFormat: "convert it to JPEG, PNG or WebP"
+        case .unsupportedFormat: "convert it to JPEG, PNG, WebP, BMP, GIF or TIFF"
         case .tooManyPixels: "raise DecodeOptions.pixelBudget if the file is trusted"
         case .fileTooLarge: "raise DecodeOptions.maximumFileBytes if the file is trusted"
         default: nil

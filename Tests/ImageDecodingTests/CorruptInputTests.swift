@@ -37,13 +37,24 @@ final class CorruptInputTests: XCTestCase {
     }
 
     func testUnsupportedFormatsAreNamed() {
+        let ico: [UInt8] = [0, 0, 1, 0, 1, 0] + [UInt8](repeating: 0, count: 16)
+        let psd = Array("8BPS".utf8) + [UInt8](repeating: 0, count: 30)
+        let qoi = Array("qoif".utf8) + [UInt8](repeating: 0, count: 20)
+        XCTAssertEqual(decodeError(ico), .unsupportedFormat("ICO"))
+        XCTAssertEqual(decodeError(ico)?.message, "unsupported format: ICO")
+        XCTAssertEqual(decodeError(psd)?.message, "unsupported format: PSD")
+        XCTAssertEqual(decodeError(qoi)?.message, "unsupported format: QOI")
+    }
+
+    /// Tiny, broken BMP, GIF and TIFF files are decoded formats now: a typed error, never "unsupported".
+    func testBrokenBMPGIFTIFFAreCorruptNotUnsupported() {
         let gif = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0, 0x3B]
         let bmp = Array("BM".utf8) + [UInt8](repeating: 0, count: 60)
         let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0, 0, 0]
-        XCTAssertEqual(decodeError(gif), .unsupportedFormat("GIF"))
-        XCTAssertEqual(decodeError(gif)?.message, "unsupported format: GIF")
-        XCTAssertEqual(decodeError(bmp)?.message, "unsupported format: BMP")
-        XCTAssertEqual(decodeError(tiff)?.message, "unsupported format: TIFF")
+        for bytes in [gif, bmp, tiff] {
+            guard let error = decodeError(bytes) else { return XCTFail("decoded \(bytes.prefix(4))") }
+            if case .unsupportedFormat = error { XCTFail(error.message) }
+        }
     }
 
     /// Truncations at many points: where Pillow still decodes (a cut inside IEND's CRC, say)
@@ -95,6 +106,24 @@ final class CorruptInputTests: XCTestCase {
         XCTAssertThrowsError(try tight.decode(small)) { XCTAssertEqual($0 as? ImageDecodingError, .tooManyPixels(width: 40, height: 30, budget: 1199)) }
         XCTAssertEqual(try ImageDecoder(options: DecodeOptions(pixelBudget: 1200)).decode(small).width, 40)
     }
+
+    /// Tiny BMP, GIF and TIFF headers that declare huge images are refused at once, before any
+    /// pixel buffer exists; with room in the budget, the same header is merely truncated.
+    func testBMPGIFTIFFBudgetIsCheckedBeforeDecoding() {
+        let bmp = Array("BM".utf8) + le32(0) + le32(0) + le32(54) + le32(40) + le32(60_000) + le32(60_000)
+            + [1, 0, 24, 0] + [UInt8](repeating: 0, count: 24)
+        let gif = Array("GIF89a".utf8) + [0x60, 0xEA, 0x60, 0xEA, 0, 0, 0] + [0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 0]
+        let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 2, 0] + [0, 1, 4, 0, 1, 0, 0, 0] + le32(60_000)
+            + [1, 1, 4, 0, 1, 0, 0, 0] + le32(60_000) + le32(0)
+        let start = Date()
+        for (bytes, size) in [(bmp, 60_000), (gif, 60_000), (tiff, 60_000)] {
+            XCTAssertEqual(decodeError(bytes), .tooManyPixels(width: size, height: size, budget: 178_956_970))
+            XCTAssertThrowsError(try bytes.withUnsafeBytes { try decoder.info($0) })
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.5)
+    }
+
+    private func le32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
 
     func testFileSizeLimitIsCheckedBeforeReading() throws {
         let dir = try TestData.temporaryDirectory()

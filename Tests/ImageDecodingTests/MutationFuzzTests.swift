@@ -7,10 +7,28 @@ import XCTest
 /// never a crash or a hang.
 final class MutationFuzzTests: XCTestCase {
     func testMutatedFilesGiveImageOrTypedError() throws {
-        let cases = try GeneratedCases("seeds")
+        try fuzz("seeds", seed: 0xBA7C_4715_1011)
+    }
+
+    func testMutatedBMPGIFTIFFFilesGiveImageOrTypedError() throws {
+        try fuzz("bgt-seeds", seed: 0xB6F7_1FF5)
+    }
+
+    /// The hostile and exotic files of `pillow-images-bgt` (G3/G4, JPEG-in-TIFF, old-style JPEG,
+    /// RLE, tiles, planar) make more varied seeds than anything Pillow writes.
+    func testMutatedCorpusFilesGiveImageOrTypedError() throws {
+        let seeds = try CorpusSeeds.bmpGIFTIFF(maximumBytes: 64 << 10)
+        try fuzz("pillow-images-bgt", seeds: seeds, seed: 0xC0B5_F022)
+    }
+
+    private func fuzz(_ kind: String, seed: UInt64) throws {
+        let cases = try GeneratedCases(kind)
         defer { cases.remove() }
-        let seeds = try cases.files.map { try [UInt8](Data(contentsOf: $0)) }
-        var rng = SplitMix64(state: 0xBA7C_4715_1011)
+        try fuzz(kind, seeds: try cases.files.map { try [UInt8](Data(contentsOf: $0)) }, seed: seed)
+    }
+
+    private func fuzz(_ kind: String, seeds: [[UInt8]], seed: UInt64) throws {
+        var rng = SplitMix64(state: seed)
         let decoder = ImageDecoder()
         var images = 0, errors = 0
         let start = Date()
@@ -33,7 +51,7 @@ final class MutationFuzzTests: XCTestCase {
                 errors += 1
             }
         }
-        print("fuzz: 3000 mutations -> \(images) images, \(errors) typed errors in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print("fuzz (\(kind)): 3000 mutations -> \(images) images, \(errors) typed errors in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         XCTAssertEqual(images + errors, 3000)
     }
 }

@@ -5,6 +5,8 @@
     decode_make_cases.py OUTDIR exif       # JPEG/PNG/WebP with EXIF orientation 1..8
     decode_make_cases.py OUTDIR draft      # JPEGs of assorted sizes for DCT-scaled decoding
     decode_make_cases.py OUTDIR seeds      # small valid JPEG/PNG/WebP files for mutation fuzzing
+    decode_make_cases.py OUTDIR bgt        # BMP/GIF/TIFF modes and edge cases written by Pillow
+    decode_make_cases.py OUTDIR bgt-seeds  # small valid BMP/GIF/TIFF files for mutation fuzzing
 
 Pillow cannot write 2/4-bit gray, 16-bit colour or interlaced PNGs, so `png()` below writes
 PNGs directly (zlib, filter type 0 or a mix, Adam7 when asked); Pillow is still the judge of
@@ -185,9 +187,74 @@ def seeds(out):
     return cases
 
 
+def saved(im, fmt, **kwargs):
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+def bgt(out):
+    """BMP, GIF and TIFF in every mode Pillow writes, with the options that change the bytes."""
+    rgb = Image.fromarray(photo(37, 23))
+    rgba = Image.fromarray(photo(37, 23, 4), "RGBA")
+    cases = {}
+    for mode in ("1", "L", "P", "RGB", "RGBA"):
+        src = rgba if mode == "RGBA" else rgb.convert(mode)
+        cases[f"bmp_{mode}.bmp"] = saved(src, "BMP")
+        cases[f"dib_{mode}.dib"] = saved(src, "DIB")
+    cases["bmp_1x1.bmp"] = saved(Image.fromarray(photo(1, 1)), "BMP")
+    cases["bmp_wide_4000x3.bmp"] = saved(Image.fromarray(photo(4000, 3)), "BMP")
+    # GIF: palettes of several sizes, interlace, transparency, a frame smaller than the screen
+    for colors in (2, 16, 256):
+        src = rgb.convert("P", palette=Image.Palette.ADAPTIVE, colors=colors)
+        cases[f"gif_p{colors}.gif"] = saved(src, "GIF")
+        cases[f"gif_p{colors}_interlaced.gif"] = saved(src, "GIF", interlace=True)
+        cases[f"gif_p{colors}_transparent.gif"] = saved(src, "GIF", transparency=1)
+    cases["gif_gray.gif"] = saved(rgb.convert("L"), "GIF")
+    cases["gif_1x1.gif"] = saved(Image.fromarray(photo(1, 1)).convert("P"), "GIF")
+    frames = [rgb.convert("P"), Image.fromarray(photo(37, 23)).convert("P")]
+    cases["gif_animated.gif"] = saved(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=40)
+    # TIFF: every mode and compression Pillow writes through libtiff, both byte orders
+    for mode in ("1", "L", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F", "LA", "YCbCr"):
+        src = rgba if mode == "RGBA" else rgb.convert("RGB" if mode in ("I;16", "I", "F") else mode)
+        if mode in ("I;16", "I", "F"):
+            values = (np.asarray(rgb.convert("L")).astype(np.int32) * 3) - 40
+            src = Image.fromarray(values.clip(0, 65535).astype(np.uint16) if mode == "I;16" else
+                                  values.astype(np.int32 if mode == "I" else np.float32) / (1 if mode == "I" else 1.5),
+                                  None if mode != "I;16" else "I;16")
+        for compression in ("raw", "tiff_lzw", "tiff_adobe_deflate", "packbits"):
+            tag = mode.replace(";", "")
+            try:
+                cases[f"tiff_{tag}_{compression}.tif"] = saved(src, "TIFF", compression=compression)
+            except (OSError, ValueError):
+                pass
+    cases["tiff_RGB_jpeg.tif"] = saved(rgb, "TIFF", compression="jpeg", quality=90)
+    cases["tiff_L_jpeg.tif"] = saved(rgb.convert("L"), "TIFF", compression="jpeg")
+    cases["tiff_1_group4.tif"] = saved(rgb.convert("1"), "TIFF", compression="group4")
+    cases["tiff_multipage.tif"] = saved(rgb, "TIFF", save_all=True, append_images=[rgb.convert("L")])
+    # big-endian: Pillow writes "I;16B" images in MM byte order
+    wide = (np.asarray(rgb.convert("L")).astype(">u2") * 3).tobytes()
+    for compression in ("raw", "tiff_lzw"):
+        cases[f"tiff_I16B_{compression}.tif"] = saved(Image.frombytes("I;16B", rgb.size, wide), "TIFF", compression=compression)
+    return cases
+
+
+def bgt_seeds(out):
+    im = Image.fromarray(photo(24, 16))
+    return {
+        "seed.bmp": saved(im, "BMP"),
+        "seed_p.bmp": saved(im.convert("P"), "BMP"),
+        "seed.gif": saved(im.convert("P"), "GIF"),
+        "seed_interlaced.gif": saved(im.convert("P"), "GIF", interlace=True),
+        "seed.tif": saved(im, "TIFF"),
+        "seed_lzw.tif": saved(im, "TIFF", compression="tiff_lzw"),
+    }
+
+
 def main():
     outdir, kind = sys.argv[1], sys.argv[2]
-    cases = {"formats": formats, "exif": exif, "draft": draft, "seeds": seeds}[kind](outdir)
+    cases = {"formats": formats, "exif": exif, "draft": draft, "seeds": seeds, "bgt": bgt,
+             "bgt-seeds": bgt_seeds}[kind](outdir)
     for name, data in sorted(cases.items()):
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)

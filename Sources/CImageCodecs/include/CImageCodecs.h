@@ -1,4 +1,4 @@
-// CImageCodecs: thin C shims over libjpeg-turbo (TurboJPEG), libpng and libwebp.
+// CImageCodecs: thin C shims over libjpeg-turbo (TurboJPEG), libpng, libwebp, libtiff and LittleCMS.
 //
 // Only what must be C lives here: libpng reports errors by longjmp, which Swift cannot catch,
 // and the codec libraries' structs and macros are awkward from Swift. Every function returns a
@@ -88,6 +88,49 @@ int bv_webp_read_header(const uint8_t *data, size_t size, bv_webp_header *header
 /// into `out` as non-premultiplied RGBA (width * height * 4 bytes). Returns BV_OK or BV_ERROR.
 int bv_webp_decode_first_frame(const uint8_t *data, size_t size, uint8_t *out, int width, int height,
                                char *err);
+
+// MARK: - TIFF (libtiff)
+
+/// The first directory's facts, as libtiff reads them (defaults filled in where TIFF has them).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int bits_per_sample;
+    int samples_per_pixel;
+    int photometric; // -1 when the tag is absent
+    int compression;
+    int planar;
+    int sample_format;
+    int fill_order;
+    int tiled;
+    uint32_t rows_per_strip; // 0 when the tag is absent
+    int extra_count;
+    uint16_t extra[8];
+    int colormap_entries;       // 0 without a colormap
+    uint16_t colormap[3 * 256]; // all reds, then greens, then blues
+} bv_tiff_header;
+
+#define BV_TIFF_SAMPLES 0  // strips/tiles as decoded: whole rows, planes one after another
+#define BV_TIFF_JPEG_RGB 1 // same, with JPEGCOLORMODE_RGB (YCbCr in new-style JPEG)
+#define BV_TIFF_RGBA 2     // TIFFReadRGBAImageOriented, top-left: width * height * 4 bytes
+
+/// Opens the TIFF in memory and reads its first directory. Returns BV_OK or BV_ERROR.
+int bv_tiff_read_header(const uint8_t *data, size_t size, bv_tiff_header *header, char *err);
+
+/// Decodes the first directory into `out` (`out_size` bytes). With BV_TIFF_SAMPLES or
+/// BV_TIFF_JPEG_RGB: `planes` planes (1 when contiguous), each `height` rows of
+/// ceil(width * bits_per_pixel / 8) bytes, samples as libtiff returns them (16/32-bit in host
+/// order, fill order normalised). With BV_TIFF_RGBA, planes and bits_per_pixel are unused.
+/// Returns BV_OK or BV_ERROR.
+int bv_tiff_decode(const uint8_t *data, size_t size, int how, int planes, int bits_per_pixel, uint8_t *out,
+                   size_t out_size, char *err);
+
+// MARK: - LittleCMS
+
+/// Converts `pixels` L*a*b* pixels (4 bytes each: L, a + 128, b + 128, padding, as Pillow holds
+/// a LAB image) to sRGB in `rgba` (4 bytes each; the fourth is left as is), with the transform
+/// Pillow's convert("RGB") builds. Returns BV_OK or BV_ERROR.
+int bv_lab_to_rgba(const uint8_t *lab, size_t pixels, uint8_t *rgba, char *err);
 
 // MARK: - zlib
 

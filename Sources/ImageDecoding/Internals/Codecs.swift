@@ -155,6 +155,58 @@ enum Codecs {
         guard result.status == BV_OK else { throw .corrupt(.webp, reason: result.message) }
     }
 
+    // MARK: - TIFF
+
+    /// Reads a TIFF's first directory.
+    ///
+    /// The corresponding C function is `TIFFClientOpenExt`.
+    static func tiffHeader(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> bv_tiff_header {
+        var header = bv_tiff_header()
+        let result = call { err in bv_tiff_read_header(bytes.bindMemory(), bytes.count, &header, err) }
+        guard result.status == BV_OK else { throw .corrupt(.tiff, reason: "libtiff: \(result.message)") }
+        return header
+    }
+
+    /// How ``tiffDecode(_:how:planes:bitsPerPixel:into:)`` asks libtiff for the pixels.
+    enum TIFFRead: Int32 {
+        /// Strips or tiles as decoded, whole rows, planes one after another.
+        case samples = 0
+        /// The same, with libjpeg converting YCbCr to RGB (`JPEGCOLORMODE_RGB`).
+        case jpegRGB = 1
+        /// libtiff's RGBA interface, top-left first.
+        case rgba = 2
+    }
+
+    /// Decodes a TIFF's first directory into `out`.
+    ///
+    /// The corresponding C functions are `TIFFReadEncodedStrip`, `TIFFReadEncodedTile` and
+    /// `TIFFReadRGBAImageOriented`.
+    static func tiffDecode(
+        _ bytes: UnsafeRawBufferPointer, how: TIFFRead, planes: Int, bitsPerPixel: Int,
+        into out: UnsafeMutableRawBufferPointer
+    ) throws(ImageDecodingError) {
+        let result = call { err in
+            bv_tiff_decode(
+                bytes.bindMemory(), bytes.count, how.rawValue, Int32(planes), Int32(bitsPerPixel),
+                out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count, err)
+        }
+        guard result.status == BV_OK else { throw .corrupt(.tiff, reason: "libtiff: \(result.message)") }
+    }
+
+    // MARK: - LittleCMS
+
+    /// Converts LAB pixels (4 bytes each, a and b offset by 128) to RGBA (4 bytes each).
+    ///
+    /// The corresponding C function is `cmsDoTransform`.
+    static func labToRGBA(_ lab: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) throws(ImageDecodingError) {
+        let pixels = lab.count / 4
+        guard out.count >= pixels * 4 else { throw .corrupt(.tiff, reason: "output buffer too small") }
+        let result = call { err in
+            bv_lab_to_rgba(lab.bindMemory(), pixels, out.baseAddress?.assumingMemoryBound(to: UInt8.self), err)
+        }
+        guard result.status == BV_OK else { throw .corrupt(.tiff, reason: result.message) }
+    }
+
     // MARK: - zlib
 
     /// How many bytes a zlib stream inflates to, counting at most `limit`; nil when it is broken
