@@ -24,11 +24,6 @@ public struct ImageDecoder: Sendable {
         self.options = options
     }
 
-    /// The format whose signature starts `bytes`, or nil when none is recognised.
-    public static func detectFormat(_ bytes: UnsafeRawBufferPointer) -> ImageFormat? {
-        ImageFormat.sniff(bytes)
-    }
-
     // MARK: - Header only
 
     /// Format, stored size, Pillow mode and EXIF orientation, without decoding pixels.

@@ -9,7 +9,7 @@ struct BatchVisionCommand: ParsableCommand {
         commandName: "batchvision",
         abstract: "Decode, preprocess and classify large image collections exactly as torchvision + PyTorch do.",
         discussion: """
-            Images are decoded by content to the RGB pixels Pillow's convert("RGB") gives, and preprocessed as the model's own torchvision weights.transforms() does: each catalog model has its preset (ResNet's resizes the shorter side to 256 with Pillow's antialiased bilinear filter, center-crops 224, scales and normalizes); `batchvision models` lists every model's.
+            Images are decoded by content (JPEG, PNG, WebP, BMP, GIF, TIFF) to the RGB pixels Pillow's convert("RGB") gives, and preprocessed as the model's own torchvision weights.transforms() does: each catalog model has its preset (ResNet's resizes the shorter side to 256 with Pillow's antialiased bilinear filter, center-crops 224, scales and normalizes); `batchvision models` lists every model's.
 
             Start with `batchvision inspect FOLDER` to see what a folder holds.
 
