@@ -110,7 +110,7 @@ typedef void (*bv_row_sink)(void *context, int32_t row, const uint8_t *rgb);
 /// The window [x0, x0 + width) x [y0, y0 + height) of `src` resized to out_width x out_height with `filter`.
 ///
 /// Only the rows and columns the window needs are computed; rows stream through a small ring so the
-/// horizontal pass's output stays in cache. Returns 0, or -1 when scratch memory cannot be had.
+/// horizontal pass's output stays in cache. Returns BV_OK, or BV_ERROR_MEMORY when scratch memory cannot be had.
 int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_height,
                            int32_t out_width, int32_t out_height,
                            int32_t x0, int32_t y0, int32_t width, int32_t height,
