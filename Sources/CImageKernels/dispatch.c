@@ -40,12 +40,14 @@ static void copy_row(void *context, int32_t row, const uint8_t *rgb) {
     memcpy(sink->dst + (size_t)row * sink->row_bytes, rgb, sink->row_bytes);
 }
 
-/// Whether `kernels` and the scalar kernels resize `src` to out_w x out_h identically.
-static int same_resize(const bv_kernels *kernels, const uint8_t *src, int32_t w, int32_t h, int32_t out_w, int32_t out_h,
-                       uint8_t *a, uint8_t *b) {
+/// Whether `kernels` and the scalar kernels resize `src` to out_w x out_h with `filter` identically.
+static int same_resize(const bv_kernels *kernels, const bv_filter *filter, const uint8_t *src, int32_t w, int32_t h,
+                       int32_t out_w, int32_t out_h, uint8_t *a, uint8_t *b) {
     copy_sink sink_a = {a, (size_t)out_w * 3}, sink_b = {b, (size_t)out_w * 3};
-    if (bv_resample_window(src, w, h, out_w, out_h, 0, 0, out_w, out_h, &bv_kernels_scalar, copy_row, &sink_a) != 0
-        || bv_resample_window(src, w, h, out_w, out_h, 0, 0, out_w, out_h, kernels, copy_row, &sink_b) != 0) {
+    if (bv_resample_window(src, w, h, out_w, out_h, 0, 0, out_w, out_h, filter, &bv_kernels_scalar, copy_row, &sink_a)
+            != BV_OK
+        || bv_resample_window(src, w, h, out_w, out_h, 0, 0, out_w, out_h, filter, kernels, copy_row, &sink_b)
+            != BV_OK) {
         return 0;
     }
     return memcmp(a, b, (size_t)out_w * out_h * 3) == 0;
@@ -62,8 +64,13 @@ static void verify_avx512(void) {
     for (int32_t i = 0; ok && i < W * H * 3; i++) {
         src[i] = (uint8_t)((uint32_t)i * 2654435761u >> 11);
     }
-    for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) {
-        ok = same_resize(&bv_kernels_avx512, src, W, H, sizes[i][0], sizes[i][1], a, b);
+    // Bicubic as well: its negative taps exercise the clamping that bilinear never needs.
+    static const int32_t filters[] = {BV_FILTER_BILINEAR, BV_FILTER_BICUBIC};
+    for (size_t f = 0; ok && f < sizeof filters / sizeof filters[0]; f++) {
+        for (size_t i = 0; ok && i < sizeof sizes / sizeof sizes[0]; i++) {
+            const bv_filter *filter = bv_filter_for(filters[f]);
+            ok = filter != NULL && same_resize(&bv_kernels_avx512, filter, src, W, H, sizes[i][0], sizes[i][1], a, b);
+        }
     }
     free(src);
     free(a);

@@ -58,10 +58,11 @@ static int32_t covers_crop(const bv_crop_geometry *g) {
 
 int32_t bv_preprocess_rgb8(const uint8_t *src, int32_t src_width, int32_t src_height,
                            const bv_crop_geometry *geometry, const float *lut,
-                           float *dst, int32_t layout, int32_t variant) {
+                           float *dst, int32_t layout, int32_t filter, int32_t variant) {
     const bv_kernels *kernels = bv_kernels_for(variant);
-    if (kernels == NULL) {
-        return -1;
+    const bv_filter *taps = bv_filter_for(filter);
+    if (kernels == NULL || taps == NULL) {
+        return BV_ERROR_ARGUMENT;
     }
     tensor_sink sink = {geometry, kernels, lut, dst, layout};
     if (!covers_crop(geometry)) {
@@ -69,5 +70,5 @@ int32_t bv_preprocess_rgb8(const uint8_t *src, int32_t src_width, int32_t src_he
     }
     return bv_resample_window(src, src_width, src_height, geometry->resized_width, geometry->resized_height,
                               geometry->window_x, geometry->window_y, geometry->window_width,
-                              geometry->window_height, kernels, window_row, &sink);
+                              geometry->window_height, taps, kernels, window_row, &sink);
 }

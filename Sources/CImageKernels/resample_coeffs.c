@@ -1,7 +1,9 @@
 // Filter taps, computed exactly as Pillow 9.4's precompute_coeffs + normalize_coeffs_8bpc do for
-// BILINEAR (support 1.0), restricted to the output positions a caller needs.
+// BILINEAR (support 1) and BICUBIC (a = -0.5, support 2), restricted to the output positions a caller
+// needs.
 #include <math.h>
 
+#include "CImageKernels.h"
 #include "resample_internal.h"
 
 // Pillow is built for baseline x86-64 without FMA; fusing a*b+c here would change rounding.
@@ -17,18 +19,47 @@ static double bilinear_filter(double x) {
     return 0.0;
 }
 
+/// Keys' cubic convolution with a = -0.5, written as Pillow writes it so each product rounds alike.
+static double bicubic_filter(double x) {
+    const double a = -0.5;
+    if (x < 0.0) {
+        x = -x;
+    }
+    if (x < 1.0) {
+        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+    }
+    if (x < 2.0) {
+        return (((x - 5) * x + 8) * x - 4) * a;
+    }
+    return 0.0;
+}
+
+static const bv_filter bilinear = {bilinear_filter, 1.0};
+static const bv_filter bicubic = {bicubic_filter, 2.0};
+
+const bv_filter *bv_filter_for(int32_t filter) {
+    switch (filter) {
+    case BV_FILTER_BILINEAR:
+        return &bilinear;
+    case BV_FILTER_BICUBIC:
+        return &bicubic;
+    default:
+        return NULL;
+    }
+}
+
 /// Pillow's scale: the source box is float (0, in_size), the division is double.
 static double axis_scale(int32_t in_size, int32_t out_size) {
     float in0 = 0.0f, in1 = (float)in_size;
     return (double)(in1 - in0) / out_size;
 }
 
-int32_t bv_axis_stride(int32_t in_size, int32_t out_size) {
+int32_t bv_axis_stride(int32_t in_size, int32_t out_size, const bv_filter *filter) {
     double filterscale = axis_scale(in_size, out_size);
     if (filterscale < 1.0) {
         filterscale = 1.0;
     }
-    double support = 1.0 * filterscale;
+    double support = filter->support * filterscale;
     int32_t ksize = (int32_t)ceil(support) * 2 + 1;
     return (ksize + BV_TAP_GROUP - 1) / BV_TAP_GROUP * BV_TAP_GROUP;
 }
@@ -41,13 +72,14 @@ static int32_t fixed_point(double k) {
     return (int32_t)(0.5 + k * (1 << BV_PRECISION_BITS));
 }
 
-void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t first_out, double *w) {
+void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t first_out, const bv_filter *filter,
+                     double *w) {
     const float in0 = 0.0f;
     double scale = axis_scale(in_size, out_size);
     double filterscale = scale < 1.0 ? 1.0 : scale;
-    double support = 1.0 * filterscale;
+    double support = filter->support * filterscale;
     double ss = 1.0 / filterscale;
-    axis->stride = bv_axis_stride(in_size, out_size);
+    axis->stride = bv_axis_stride(in_size, out_size, filter);
     for (int32_t i = 0; i < axis->count; i++) {
         int32_t xx = first_out + i;
         double center = in0 + (xx + 0.5) * scale;
@@ -62,7 +94,7 @@ void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t f
         xmax -= xmin;
         double ww = 0.0;
         for (int32_t x = 0; x < xmax; x++) {
-            w[x] = bilinear_filter((x + xmin - center + 0.5) * ss);
+            w[x] = filter->weight((x + xmin - center + 0.5) * ss);
             ww += w[x];
         }
         int32_t *k = axis->coeffs + (size_t)i * axis->stride;

@@ -34,12 +34,23 @@ typedef struct bv_axis {
     int32_t *blocked;
 } bv_axis;
 
-/// The coefficient stride `bv_axis_compute` will use for this scale.
-int32_t bv_axis_stride(int32_t in_size, int32_t out_size);
+/// A resampling filter, as Pillow's `struct filter`: its weight function, and its support (half-width
+/// in input pixels) when not downscaling.
+typedef struct bv_filter {
+    double (*weight)(double x);
+    double support;
+} bv_filter;
 
-/// Pillow's bilinear taps for output positions [first_out, first_out + axis->count) of an
-/// in_size -> out_size resize. `scratch` holds at least `stride` doubles.
-void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t first_out, double *scratch);
+/// Pillow's filter for `filter` (BV_FILTER_*), or NULL when there is no such filter.
+const bv_filter *bv_filter_for(int32_t filter);
+
+/// The coefficient stride `bv_axis_compute` will use for this scale and filter.
+int32_t bv_axis_stride(int32_t in_size, int32_t out_size, const bv_filter *filter);
+
+/// Pillow's taps for output positions [first_out, first_out + axis->count) of an in_size -> out_size
+/// resize with `filter`. `scratch` holds at least `stride` doubles.
+void bv_axis_compute(bv_axis *axis, int32_t in_size, int32_t out_size, int32_t first_out, const bv_filter *filter,
+                     double *scratch);
 
 /// Blocks of BV_BLOCK positions in `count`.
 static inline int32_t bv_axis_blocks(int32_t count) { return (count + BV_BLOCK - 1) / BV_BLOCK; }
@@ -85,6 +96,9 @@ extern const bv_kernels bv_kernels_avx512;
 const bv_kernels *bv_kernels_for(int32_t variant);
 
 /// Pillow's clip8: the top bits of a fixed-point sum, clamped to 0...255.
+///
+/// Bicubic taps can be negative, so sums fall below 0 and above 255 << BV_PRECISION_BITS; every kernel
+/// clamps (the SIMD ones by saturating packs), as Pillow's lookup table does for -640...639.
 static inline uint8_t bv_clip8(int32_t sum) {
     int32_t v = sum >> BV_PRECISION_BITS;
     return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
@@ -93,14 +107,14 @@ static inline uint8_t bv_clip8(int32_t sum) {
 /// Receives each finished row (window_width x 3 bytes) of a resampled window.
 typedef void (*bv_row_sink)(void *context, int32_t row, const uint8_t *rgb);
 
-/// The window [x0, x0 + width) x [y0, y0 + height) of `src` resized to out_width x out_height.
+/// The window [x0, x0 + width) x [y0, y0 + height) of `src` resized to out_width x out_height with `filter`.
 ///
 /// Only the rows and columns the window needs are computed; rows stream through a small ring so the
-/// horizontal pass's output stays in cache. Returns 0, or -1 when scratch memory cannot be had.
+/// horizontal pass's output stays in cache. Returns BV_OK, or BV_ERROR_MEMORY when scratch memory cannot be had.
 int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_height,
                            int32_t out_width, int32_t out_height,
                            int32_t x0, int32_t y0, int32_t width, int32_t height,
-                           const bv_kernels *kernels, bv_row_sink sink, void *context);
+                           const bv_filter *filter, const bv_kernels *kernels, bv_row_sink sink, void *context);
 
 /// Scratch memory for one call: small requests reuse a per-thread block, big ones are allocated.
 typedef struct bv_scratch {

@@ -10,6 +10,7 @@
 // largest vertical tap count suffices.
 #include <string.h>
 
+#include "CImageKernels.h"
 #include "resample_internal.h"
 
 static size_t round_up64(size_t n) { return (n + 63) / 64 * 64; }
@@ -66,16 +67,16 @@ static const uint8_t *readable_row(const uint8_t *src, int32_t src_width, int32_
 int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_height,
                            int32_t out_width, int32_t out_height,
                            int32_t x0, int32_t y0, int32_t width, int32_t height,
-                           const bv_kernels *kernels, bv_row_sink sink, void *context) {
+                           const bv_filter *filter, const bv_kernels *kernels, bv_row_sink sink, void *context) {
     if (width <= 0 || height <= 0) {
-        return 0;
+        return BV_OK;
     }
     // step 1: size the scratch (Pillow skips a pass whose size does not change)
     window_plan plan = {0};
     plan.need_horizontal = out_width != src_width;
     plan.need_vertical = out_height != src_height;
-    int32_t column_stride = plan.need_horizontal ? bv_axis_stride(src_width, out_width) : 0;
-    int32_t row_stride = plan.need_vertical ? bv_axis_stride(src_height, out_height) : 0;
+    int32_t column_stride = plan.need_horizontal ? bv_axis_stride(src_width, out_width, filter) : 0;
+    int32_t row_stride = plan.need_vertical ? bv_axis_stride(src_height, out_height, filter) : 0;
     plan.ring_capacity = plan.need_vertical ? row_stride : 1;
     plan.ring_stride = round_up64((size_t)width * 3 + BV_ROW_SLACK);
     size_t overread = bv_row_overread(column_stride);
@@ -87,7 +88,7 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
         + round_up64((size_t)src_width * 3 + overread);
     bv_scratch scratch = bv_scratch_acquire(bytes);
     if (scratch.data == NULL) {
-        return -1;
+        return BV_ERROR_MEMORY;
     }
     carver c = {scratch.data};
     carve_axis(&c, &plan.columns, width, column_stride);
@@ -100,11 +101,11 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
 
     // step 2: the taps of the window's columns and rows
     if (plan.need_horizontal) {
-        bv_axis_compute(&plan.columns, src_width, out_width, x0, weights);
+        bv_axis_compute(&plan.columns, src_width, out_width, x0, filter, weights);
         bv_axis_block(&plan.columns);
     }
     if (plan.need_vertical) {
-        bv_axis_compute(&plan.rows, src_height, out_height, y0, weights);
+        bv_axis_compute(&plan.rows, src_height, out_height, y0, filter, weights);
     }
 
     // step 3: stream output rows, producing horizontally resampled source rows on demand
@@ -136,5 +137,5 @@ int32_t bv_resample_window(const uint8_t *src, int32_t src_width, int32_t src_he
         }
     }
     bv_scratch_release(scratch);
-    return 0;
+    return BV_OK;
 }

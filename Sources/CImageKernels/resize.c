@@ -1,4 +1,4 @@
-// Whole-image Pillow bilinear resize: the window is the full output.
+// Whole-image Pillow resize: the window is the full output.
 #include <string.h>
 
 #include "CImageKernels.h"
@@ -15,12 +15,13 @@ static void copy_row(void *context, int32_t row, const uint8_t *rgb) {
 }
 
 int32_t bv_resize_rgb8(const uint8_t *src, int32_t src_width, int32_t src_height,
-                       uint8_t *dst, int32_t dst_width, int32_t dst_height, int32_t variant) {
+                       uint8_t *dst, int32_t dst_width, int32_t dst_height, int32_t filter, int32_t variant) {
     const bv_kernels *kernels = bv_kernels_for(variant);
-    if (kernels == NULL) {
-        return -1;
+    const bv_filter *taps = bv_filter_for(filter);
+    if (kernels == NULL || taps == NULL) {
+        return BV_ERROR_ARGUMENT;
     }
     image_sink sink = {dst, (size_t)dst_width * 3};
     return bv_resample_window(src, src_width, src_height, dst_width, dst_height, 0, 0, dst_width, dst_height,
-                              kernels, copy_row, &sink);
+                              taps, kernels, copy_row, &sink);
 }

@@ -2,7 +2,8 @@
 ///
 /// `PreprocessPreset.imagenet` is what `ResNet152_Weights.IMAGENET1K_V1.transforms()` (and most
 /// torchvision ImageNet weights) apply: shorter side to 256 with Pillow's bilinear filter, a 224
-/// center crop, then `(x / 255 - mean) / std` per channel.
+/// center crop, then `(x / 255 - mean) / std` per channel. EfficientNet V1 and V2-L, Swin, MaxViT and
+/// the SWAG ViT and RegNet-Y weights resize with Pillow's bicubic filter instead (`interpolation: .bicubic`).
 ///
 /// Upstream: torchvision v0.14.1 `torchvision/transforms/_presets.py`, `ImageClassification`.
 public struct PreprocessPreset: Sendable, Equatable {
@@ -28,7 +29,7 @@ public struct PreprocessPreset: Sendable, Equatable {
         self.interpolation = interpolation
     }
 
-    /// torchvision's ImageNet preset: resize 256, crop 224, ImageNet mean and std.
+    /// torchvision's ImageNet preset: resize 256 (bilinear), crop 224, ImageNet mean and std.
     public static let imagenet = PreprocessPreset()
 
     /// The largest resize or crop side accepted; larger is almost certainly a typo.
@@ -45,8 +46,6 @@ public struct PreprocessPreset: Sendable, Equatable {
         if let zero = std.firstIndex(of: 0) {
             throw TransformError.zeroStd(channel: zero)
         }
-        // NOTE: Pillow's bicubic resize is not implemented yet; no catalog model that needs it can run.
-        guard interpolation == .bilinear else { throw TransformError.unsupportedInterpolation(interpolation) }
         return self
     }
 
@@ -66,5 +65,8 @@ public struct PreprocessPreset: Sendable, Equatable {
 
 /// torchvision's `InterpolationMode` values the presets use, applied by Pillow on a PIL image.
 public enum Interpolation: String, Sendable, Equatable {
-    case bilinear, bicubic
+    /// `InterpolationMode.BILINEAR`: Pillow's triangle filter, support 1.
+    case bilinear
+    /// `InterpolationMode.BICUBIC`: Pillow's cubic convolution (a = -0.5), support 2.
+    case bicubic
 }

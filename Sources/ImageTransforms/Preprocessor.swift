@@ -6,6 +6,7 @@ import TensorCore
 /// ```
 ///  RGBImage ──resize shorter side──► ──center crop──► ──/255, -mean, /std──► floats (CHW or HWC)
 ///  (H, W, 3) u8   Pillow bilinear      torchvision       float32, exact         (3, crop, crop)
+///                 or bicubic
 /// ```
 ///
 /// The three steps run fused: only the crop's pixels are resampled, and they go straight into the
@@ -37,7 +38,9 @@ public struct Preprocessor: Sendable {
     ///   - layout: `.chw` gives (3, crop, crop), `.hwc` gives (crop, crop, 3).
     public func run(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>, layout: TensorLayout = .chw) {
         precondition(output.count == elementCount, "output holds \(output.count) floats; the preset needs \(elementCount)")
-        Kernels.preprocess(image, geometry: geometry(for: image), table: table, into: output, layout: layout, kernel: kernel)
+        Kernels.preprocess(
+            image, geometry: geometry(for: image), table: table, filter: preset.interpolation, into: output, layout: layout,
+            kernel: kernel)
     }
 
     /// The normalised crop as a new array (see ``run(_:into:layout:)``).

@@ -6,7 +6,6 @@ public enum TransformError: UserFacingError, Equatable {
     case wrongChannelCount(name: String, count: Int)
     case nonFinite(name: String, values: [Float])
     case zeroStd(channel: Int)
-    case unsupportedInterpolation(Interpolation)
 
     public var message: String {
         switch self {
@@ -18,8 +17,6 @@ public enum TransformError: UserFacingError, Equatable {
             "preprocessing \(name) \(values) contains a non-finite value"
         case let .zeroStd(channel):
             "preprocessing std is 0 for channel \(channel), which would divide by zero"
-        case let .unsupportedInterpolation(mode):
-            "\(mode.rawValue) resizing is not implemented yet (only Pillow's bilinear is)"
         }
     }
 
@@ -27,7 +24,6 @@ public enum TransformError: UserFacingError, Equatable {
         switch self {
         case .sizeOutOfRange: "ImageNet models use resize 256 and crop 224"
         case .wrongChannelCount, .nonFinite, .zeroStd: "ImageNet values: mean 0.485,0.456,0.406 std 0.229,0.224,0.225"
-        case .unsupportedInterpolation: nil
         }
     }
 }

@@ -13,20 +13,51 @@ final class KernelVariantTests: XCTestCase {
     ]
 
     func testSIMDResizeEqualsScalar() throws {
+        try assertResizeVariantsAgree(filter: .bilinear)
+    }
+
+    func testSIMDPreprocessEqualsScalar() throws {
+        let presets = [PreprocessPreset.imagenet, PreprocessPreset(resizeSize: 100, cropSize: 131), PreprocessPreset(resizeSize: 37, cropSize: 9)]
+        try assertPreprocessVariantsAgree(presets)
+    }
+
+    /// Bicubic has negative taps (sums below 0 and above 255 that every variant must clamp alike) and
+    /// twice bilinear's support, so the same sizes reach wider coefficient strides.
+    func testSIMDBicubicResizeEqualsScalar() throws {
+        try assertResizeVariantsAgree(filter: .bicubic)
+    }
+
+    func testSIMDBicubicPreprocessEqualsScalar() throws {
+        let presets = [
+            PreprocessPreset(interpolation: .bicubic), PreprocessPreset(resizeSize: 100, cropSize: 131, interpolation: .bicubic),
+            PreprocessPreset(resizeSize: 37, cropSize: 9, interpolation: .bicubic),
+        ]
+        try assertPreprocessVariantsAgree(presets)
+    }
+
+    func testAutomaticIsTheBestSupportedVariant() {
+        XCTAssertTrue(KernelVariant.best.isSupported)
+        XCTAssertTrue(KernelVariant.scalar.isSupported)
+        if KernelVariant.avx512.isSupported { XCTAssertEqual(KernelVariant.best, .avx512) }
+        else if KernelVariant.avx2.isSupported { XCTAssertEqual(KernelVariant.best, .avx2) }
+    }
+
+    // MARK: - Helpers
+
+    private func assertResizeVariantsAgree(filter: Interpolation) throws {
         try requireSIMD()
         for (i, (w, h, outW, outH)) in Self.resizes.enumerated() {
             let image = Self.noise(width: w, height: h, seed: UInt64(i + 1))
-            let scalar = Resize.bilinear(image, width: outW, height: outH, kernel: .scalar)
+            let scalar = Resize.resample(image, width: outW, height: outH, filter: filter, kernel: .scalar)
             for kernel in KernelVariant.runnable where kernel != .scalar {
-                let got = Resize.bilinear(image, width: outW, height: outH, kernel: kernel)
-                XCTAssertNil(firstMismatch(got.pixels, scalar.pixels), "\(w)x\(h) -> \(outW)x\(outH) with \(kernel)")
+                let got = Resize.resample(image, width: outW, height: outH, filter: filter, kernel: kernel)
+                XCTAssertNil(firstMismatch(got.pixels, scalar.pixels), "\(filter) \(w)x\(h) -> \(outW)x\(outH) with \(kernel)")
             }
         }
     }
 
-    func testSIMDPreprocessEqualsScalar() throws {
+    private func assertPreprocessVariantsAgree(_ presets: [PreprocessPreset]) throws {
         try requireSIMD()
-        let presets = [PreprocessPreset.imagenet, PreprocessPreset(resizeSize: 100, cropSize: 131), PreprocessPreset(resizeSize: 37, cropSize: 9)]
         let sizes = [(500, 375), (375, 500), (256, 256), (1000, 700), (5, 3), (1, 1), (4000, 30)]
         for preset in presets {
             let preprocessor = try Preprocessor(preset: preset)
@@ -42,15 +73,6 @@ final class KernelVariantTests: XCTestCase {
             }
         }
     }
-
-    func testAutomaticIsTheBestSupportedVariant() {
-        XCTAssertTrue(KernelVariant.best.isSupported)
-        XCTAssertTrue(KernelVariant.scalar.isSupported)
-        if KernelVariant.avx512.isSupported { XCTAssertEqual(KernelVariant.best, .avx512) }
-        else if KernelVariant.avx2.isSupported { XCTAssertEqual(KernelVariant.best, .avx2) }
-    }
-
-    // MARK: - Helpers
 
     private func requireSIMD() throws {
         if !KernelVariant.avx512.isSupported {

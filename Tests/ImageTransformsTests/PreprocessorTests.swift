@@ -67,7 +67,7 @@ final class PreprocessorTests: XCTestCase {
     // MARK: - Helpers
 
     /// Checks every case in both layouts with each kernel; `kernels` lists the variants to force.
-    private func checkAgainstTorchvision(_ requests: [[String: Any]], preset: PreprocessPreset, kernels: [KernelVariant]) throws {
+    func checkAgainstTorchvision(_ requests: [[String: Any]], preset: PreprocessPreset, kernels: [KernelVariant]) throws {
         let directory = try TestData.temporaryDirectory("preset-oracle")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases = try OracleCases.run("transforms_preset.py", requests, in: directory, answer: "out.f32")
@@ -100,7 +100,10 @@ final class PreprocessorTests: XCTestCase {
 
     static func json(_ preset: PreprocessPreset) -> [String: Any] {
         // Double(Float) is exact, so torch's float32 conversion recovers the very same values.
-        ["resize": preset.resizeSize, "crop": preset.cropSize, "mean": preset.mean.map(Double.init), "std": preset.std.map(Double.init)]
+        [
+            "resize": preset.resizeSize, "crop": preset.cropSize, "mean": preset.mean.map(Double.init),
+            "std": preset.std.map(Double.init), "interpolation": preset.interpolation.rawValue,
+        ]
     }
 
     static func gradient(width: Int, height: Int) -> RGBImage {

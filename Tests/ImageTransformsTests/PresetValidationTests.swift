@@ -9,6 +9,13 @@ final class PresetValidationTests: XCTestCase {
         XCTAssertEqual(try Preprocessor(preset: .imagenet).elementCount, 3 * 224 * 224)
     }
 
+    func testBicubicIsAccepted() throws {
+        // EfficientNet, Swin and MaxViT weights resize with Pillow's bicubic filter.
+        let bicubic = PreprocessPreset(resizeSize: 256, cropSize: 240, interpolation: .bicubic)
+        XCTAssertEqual(try bicubic.validated(), bicubic)
+        XCTAssertEqual(try Preprocessor(preset: bicubic).preset.interpolation, .bicubic)
+    }
+
     func testRejectsBadParameters() {
         let bad: [(PreprocessPreset, TransformError)] = [
             (PreprocessPreset(resizeSize: 0), .sizeOutOfRange(name: "resize size", value: 0, maximum: 4096)),

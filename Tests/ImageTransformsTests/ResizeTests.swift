@@ -7,7 +7,7 @@ import XCTest
 /// `Resize` against live Pillow 9.4 and torchvision 0.14.1.
 final class ResizeTests: XCTestCase {
     /// (source, output width, output height): up, down, odd, degenerate, one-axis-only.
-    private static let syntheticCases: [(String, Int, Int)] = [
+    static let syntheticCases: [(String, Int, Int)] = [
         (OracleCases.random(500, 375, seed: 1), 341, 256),
         (OracleCases.random(500, 375, seed: 2), 256, 192),
         (OracleCases.random(500, 375, seed: 3), 1000, 750),
@@ -68,19 +68,30 @@ final class ResizeTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func checkAgainstPillow(_ requests: [[String: Any]]) throws {
+    /// Resizes every case with each runnable kernel, with the request's "filter" (bilinear when absent)
+    /// to its "width" and "height", or to torchvision's size for its "shorter" side.
+    func checkAgainstPillow(_ requests: [[String: Any]]) throws {
         let directory = try TestData.temporaryDirectory("resize-oracle")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases = try OracleCases.run("transforms_resize.py", requests, in: directory, answer: "out.rgb")
         XCTAssertEqual(cases.count, requests.count)
         for (request, oracleCase) in zip(requests, cases) {
-            let width = try XCTUnwrap(request["width"] as? Int), height = try XCTUnwrap(request["height"] as? Int)
+            let (width, height) = try Self.outputSize(request, oracleCase.image)
             let expected = try OracleCases.bytes(oracleCase.expectedURL)
+            let filter = try XCTUnwrap(Interpolation(rawValue: request["filter"] as? String ?? "bilinear"))
             for kernel in KernelVariant.runnable {
-                let got = Resize.bilinear(oracleCase.image, width: width, height: height, kernel: kernel)
-                XCTAssertNil(firstMismatch(got.pixels, expected), "\(oracleCase.name) \(oracleCase.image.width)x\(oracleCase.image.height) -> \(width)x\(height) with \(kernel)")
+                let got = Resize.resample(oracleCase.image, width: width, height: height, filter: filter, kernel: kernel)
+                XCTAssertNil(firstMismatch(got.pixels, expected), "\(oracleCase.name) \(oracleCase.image.width)x\(oracleCase.image.height) -> \(width)x\(height) \(filter) with \(kernel)")
             }
         }
+    }
+
+    private static func outputSize(_ request: [String: Any], _ image: RGBImage) throws -> (Int, Int) {
+        if let shorter = request["shorter"] as? Int {
+            let size = Resize.outputSize(width: image.width, height: image.height, shorterSide: shorter)
+            return (size.width, size.height)
+        }
+        return (try XCTUnwrap(request["width"] as? Int), try XCTUnwrap(request["height"] as? Int))
     }
 
     static func photos(in folder: URL) throws -> [URL] {
