@@ -93,6 +93,11 @@ public enum ModelCatalog {
     public static let all: [ModelEntry] =
         ResNet.Variant.allCases.map(resnet) + EfficientNet.Variant.allCases.map(efficientNet)
         + [torchvision("mobilenet_v2", summary: "mobilenet_v2, torchvision 0.14 (mobilenetv2.py)") { try MobileNetV2.graph(weights: $0, size: $1) }]
+        + MobileNetV3.Variant.allCases.map { v in
+            torchvision(v.rawValue, summary: "\(v.rawValue), torchvision 0.14 (mobilenetv3.py)") {
+                try MobileNetV3.graph(v, weights: $0, size: $1)
+            }
+        }
         + MNASNet.Variant.allCases.map(mnasnet) + VGG.Variant.allCases.map(vgg)
         + [torchvision("alexnet", summary: "alexnet, torchvision 0.14 (alexnet.py)") { try AlexNet.graph(weights: $0, size: $1) }]
         + RegNet.names.map(regnet) + [efficientNetLite0]

@@ -70,6 +70,8 @@ public final class GraphBuilder {
     public func relu6(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .relu6, name: name) }
     public func sigmoid(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .sigmoid, name: name) }
     public func silu(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .silu, name: name) }
+    public func hardswish(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardswish, name: name) }
+    public func hardsigmoid(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardsigmoid, name: name) }
 
     /// `a + b`, equal shapes.
     public func add(_ a: ValueID, _ b: ValueID, name: String? = nil) -> ValueID { add(.add, [a, b], name) }

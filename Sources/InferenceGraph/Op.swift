@@ -50,8 +50,13 @@ public enum Op: Sendable, Equatable {
 /// The activations a graph (and a convolution's post-ops) can apply.
 public enum Activation: String, Sendable, CaseIterable {
     case relu, relu6, sigmoid, silu
+    /// `x * relu6(x + 3) / 6` (MobileNetV3).
+    case hardswish
+    /// `relu6(x + 3) / 6` (MobileNetV3's squeeze-excitation gate).
+    case hardsigmoid
 
-    /// The scalar function, shared by every backend that evaluates activations itself.
+    /// The scalar function, shared by every backend that evaluates activations itself; written as
+    /// PyTorch's CPU kernels write it.
     @inlinable
     public func apply(_ x: Float) -> Float {
         switch self {
@@ -59,6 +64,8 @@ public enum Activation: String, Sendable, CaseIterable {
         case .relu6: min(max(x, 0), 6)
         case .sigmoid: 1 / (1 + Foundation.exp(-x))
         case .silu: x / (1 + Foundation.exp(-x))
+        case .hardswish: x * min(max(x + 3, 0), 6) / 6
+        case .hardsigmoid: min(max(x + 3, 0), 6) / 6
         }
     }
 }

@@ -12,7 +12,7 @@ import XCTest
 /// `scripts/check-zoo`.
 final class ZooParityTests: XCTestCase {
     /// The models this class checks; each is one family's representative.
-    static let models = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf"]
+    static let models = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf", "mobilenet_v3_large", "mobilenet_v3_small"]
 
     nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
 
@@ -38,6 +38,8 @@ final class ZooParityTests: XCTestCase {
     func testAlexNet() throws { try check("alexnet", size: 224) }
     func testRegNetY400MF() throws { try check("regnet_y_400mf", size: 224) }
     func testRegNetX400MF() throws { try check("regnet_x_400mf", size: 224) }
+    func testMobileNetV3Large() throws { try check("mobilenet_v3_large", size: 224) }
+    func testMobileNetV3Small() throws { try check("mobilenet_v3_small", size: 224) }
 
     private func check(_ name: String, size: Int) throws {
         let folder = try Self.oracle.get()

@@ -35,7 +35,7 @@ def run(folder):
         y = F.batch_norm(t["x"], t["mean"], t["var"], t["weight"], t["bias"], training=False, eps=p["eps"])
     elif op == "linear":
         y = F.linear(t["x"], t["w"], t["b"])
-    elif op in ("relu", "relu6", "sigmoid", "silu"):
+    elif op in ("relu", "relu6", "sigmoid", "silu", "hardswish", "hardsigmoid"):
         y = getattr(F, op)(t["x"]) if op != "sigmoid" else torch.sigmoid(t["x"])
     else:
         raise SystemExit(f"unknown op {op}")

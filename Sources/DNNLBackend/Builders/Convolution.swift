@@ -20,7 +20,7 @@ extension PlanBuilder {
             strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
             padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
         // step 2: primitive descriptor with the post-ops
-        let attr = try DNNL.attributes(postOps: conv.postOps.map(\.dnnl))
+        let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl))
         defer { DNNL.attributesDestroy(attr) }
         let pd = try DNNL.primitiveDesc(desc, attr, engine)
         // step 3: the layouts it chose
@@ -42,22 +42,25 @@ extension PlanBuilder {
 
 extension PostOp {
     /// The oneDNN post-op: a sum reads dst before the conv writes it.
-    var dnnl: DNNLPostOp {
+    var dnnl: [DNNLPostOp] {
         switch self {
-        case .residualAdd: .sum
-        case .activation(let a): .eltwise(a.dnnlAlgorithm.kind, alpha: a.dnnlAlgorithm.alpha, beta: a.dnnlAlgorithm.beta)
+        case .residualAdd: [.sum]
+        case .activation(let a): a.dnnlSteps.map { .eltwise($0.kind, alpha: $0.alpha, beta: $0.beta) }
         }
     }
 }
 
 extension Activation {
-    /// oneDNN's eltwise algorithm and parameters for this activation.
-    var dnnlAlgorithm: (kind: dnnl_alg_kind_t, alpha: Float, beta: Float) {
+    /// oneDNN's eltwise algorithms and parameters for this activation, applied in order.
+    var dnnlSteps: [(kind: dnnl_alg_kind_t, alpha: Float, beta: Float)] {
         switch self {
-        case .relu: (dnnl_eltwise_relu, 0, 0)
-        case .relu6: (dnnl_eltwise_bounded_relu, 6, 0)
-        case .sigmoid: (dnnl_eltwise_logistic, 0, 0)
-        case .silu: (dnnl_eltwise_swish, 1, 0)  // x * sigmoid(alpha * x)
+        case .relu: [(dnnl_eltwise_relu, 0, 0)]
+        case .relu6: [(dnnl_eltwise_bounded_relu, 6, 0)]
+        case .sigmoid: [(dnnl_eltwise_logistic, 0, 0)]
+        case .silu: [(dnnl_eltwise_swish, 1, 0)]  // x * sigmoid(alpha * x)
+        case .hardswish: [(dnnl_eltwise_hardswish, 0, 0)]
+        // NOTE: oneDNN 2.6 has no hardsigmoid eltwise: x / 6 + 0.5, then clip to [0, 1].
+        case .hardsigmoid: [(dnnl_eltwise_linear, 1 / 6, 0.5), (dnnl_eltwise_clip, 0, 1)]
         }
     }
 }

@@ -2,19 +2,23 @@ import CDNNL
 import InferenceGraph
 
 extension PlanBuilder {
-    /// A standalone activation (one no convolution absorbed), in place when its input dies here.
+    /// A standalone activation (one no convolution absorbed), in place when its input dies here; an
+    /// activation of several oneDNN steps (hardsigmoid) runs its later steps in place on its output.
     // (N, ...) -> (N, ...)
     func addEltwise(_ node: Node, _ activation: Activation) throws {
         let x = node.inputs[0]
         let md = try slot(x).md
-        let (kind, alpha, beta) = activation.dnnlAlgorithm
-        let desc = try DNNL.eltwiseDesc(kind, data: md, alpha: alpha, beta: beta)
-        let attr = try DNNL.attributes()
-        defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.primitiveDesc(desc, attr, engine)
-        let src = try source(x, as: md)
-        let dst = try output(try DNNL.query(pd, dnnl_query_dst_md), inPlaceOf: x)
-        try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst)], label: node.name)
+        var dst: dnnl_memory_t?
+        for (step, (kind, alpha, beta)) in activation.dnnlSteps.enumerated() {
+            let desc = try DNNL.eltwiseDesc(kind, data: md, alpha: alpha, beta: beta)
+            let attr = try DNNL.attributes()
+            defer { DNNL.attributesDestroy(attr) }
+            let pd = try DNNL.primitiveDesc(desc, attr, engine)
+            let src = try dst ?? source(x, as: md)
+            let out = try dst ?? output(try DNNL.query(pd, dnnl_query_dst_md), inPlaceOf: x)
+            try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, out)], label: step == 0 ? node.name : "\(node.name).\(step)")
+            dst = out
+        }
     }
 
     /// `a + b` or `a * b` (b possibly `(N, C, 1, 1)`), on a's layout, in place into a when it dies here.
