@@ -28,7 +28,7 @@ def check(cli, name, images, folder):
     model.eval()
     weights = os.path.join(folder, f"{name}.pth")
     torch.save(model.state_dict(), weights)
-    transforms = models.get_model_weights(name).IMAGENET1K_V1.transforms()
+    transforms = list(models.get_model_weights(name))[0].transforms()  # the catalog default: IMAGENET1K_V1, else the first
     with torch.no_grad():
         theirs = model(torch.stack([transforms(Image.open(p).convert("RGB")) for p in images]))
     done = subprocess.run([cli, "predict", *images, "--model", name, "--weights", weights, "--json", "--logits",

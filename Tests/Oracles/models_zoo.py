@@ -34,7 +34,7 @@ def randomize(model, generator):
 def main(outdir, specs):
     for spec in specs:
         name, _, size = spec.partition("@")
-        size = int(size) if size else models.get_model_weights(name).IMAGENET1K_V1.transforms().crop_size[0]
+        size = int(size) if size else list(models.get_model_weights(name))[0].transforms().crop_size[0]
         seed = sum(map(ord, name))
         generator = torch.Generator().manual_seed(seed)
         torch.manual_seed(seed)
