@@ -6,6 +6,8 @@ For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 tra
   NAME-x1.bin, NAME-y1.bin    input (1, 3, SIZE, SIZE) and PyTorch's logits (1, classes)
   NAME-x3.bin, NAME-y3.bin    the same at batch 3
 and prints one JSON line per model: {"model", "size", "max_abs_logit"}. Arrays are little-endian float32.
+Models whose pretrained weights need constructor arguments (GoogLeNet, Inception V3: transform_input, aux heads)
+are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay in the state_dict but do not run.
 Every BatchNorm gets random statistics and affine parameters (so folding them is exercised) and every
 bias torchvision initialises to zero gets random values, so that parity means something.
 """
@@ -16,6 +18,15 @@ import torch
 from torchvision import models
 
 torch.set_num_threads(2)
+
+# What `models.<name>(weights=...)` passes to the constructor for torchvision's own weights.
+PRETRAINED_KWARGS = {
+    "googlenet": dict(transform_input=True, aux_logits=True, init_weights=False),
+    "inception_v3": dict(transform_input=True, aux_logits=True, init_weights=False),
+}
+# With init_weights=False their convolutions keep PyTorch's default init, which shrinks the signal about 2.5x
+# per layer: the logits would be the head's bias whatever the input. He init keeps the features alive.
+HE_INIT = {"googlenet", "inception_v3"}
 
 
 def randomize(model, generator):
@@ -38,7 +49,11 @@ def main(outdir, specs):
         seed = sum(map(ord, name))
         generator = torch.Generator().manual_seed(seed)
         torch.manual_seed(seed)
-        model = models.get_model(name, weights=None)
+        model = models.get_model(name, weights=None, **PRETRAINED_KWARGS.get(name, {}))
+        if name in HE_INIT:
+            for module in model.modules():
+                if isinstance(module, torch.nn.Conv2d):
+                    torch.nn.init.kaiming_normal_(module.weight, nonlinearity="relu")  # seeded by torch.manual_seed
         randomize(model, generator)
         model.eval()
         torch.save(model.state_dict(), f"{outdir}/{name}.pth")
