@@ -10,7 +10,7 @@ from PIL import Image
 from torchvision import models
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Tests", "Oracles"))
-from models_zoo import randomize  # noqa: E402  (random batch norms and biases, as the tests' oracle does)
+from models_zoo import build  # noqa: E402  (built and randomised as the tests' oracle does)
 
 torch.set_num_threads(2)
 
@@ -21,11 +21,7 @@ def catalog(cli):
 
 
 def check(cli, name, images, folder):
-    generator = torch.Generator().manual_seed(0)
-    torch.manual_seed(0)
-    model = models.get_model(name, weights=None)
-    randomize(model, generator)
-    model.eval()
+    model, _ = build(name, 0)
     weights = os.path.join(folder, f"{name}.pth")
     torch.save(model.state_dict(), weights)
     transforms = list(models.get_model_weights(name))[0].transforms()  # the catalog default: IMAGENET1K_V1, else the first

@@ -38,11 +38,19 @@ public struct DNNLBackend: Backend {
 
     public init(options: Options = Options()) { self.options = options }
 
-    /// Everything but adaptive pooling whose output does not divide the input (variable windows).
+    /// Everything but adaptive pooling whose output does not divide the input (variable windows), and
+    /// ceil-mode average pooling counting padding whose last window overhangs the padding (PyTorch's divisor
+    /// shrinks there, oneDNN's does not).
     public func supports(_ node: Node, in graph: Graph) -> Bool {
-        guard case .adaptiveAvgPool(let h, let w) = node.op else { return true }
-        let x = graph[node.inputs[0]].shape
-        return x[1] % h == 0 && x[2] % w == 0
+        switch node.op {
+        case .adaptiveAvgPool(let h, let w):
+            let x = graph[node.inputs[0]].shape
+            return x[1] % h == 0 && x[2] % w == 0
+        case .avgPool(let pool, countIncludePad: true):
+            return !pool.overhangs(input: graph[node.inputs[0]].shape, output: node.shape)
+        default:
+            return true
+        }
     }
 
     public func compile(_ graph: Graph, batchSize: Int) throws -> any CompiledModel {

@@ -100,7 +100,12 @@ public enum ModelCatalog {
         }
         + MNASNet.Variant.allCases.map(mnasnet) + VGG.Variant.allCases.map(vgg)
         + [torchvision("alexnet", summary: "alexnet, torchvision 0.14 (alexnet.py)") { try AlexNet.graph(weights: $0, size: $1) }]
-        + RegNet.names.map(regnet) + [efficientNetLite0]
+        + RegNet.names.map(regnet) + DenseNet.Variant.allCases.map(densenet) + SqueezeNet.Variant.allCases.map(squeezenet)
+        + [
+            torchvision("googlenet", summary: "googlenet, torchvision 0.14 (googlenet.py)") { try GoogLeNet.graph(weights: $0, size: $1) },
+            torchvision("inception_v3", summary: "inception_v3, torchvision 0.14 (inception.py)") { try InceptionV3.graph(weights: $0, size: $1) },
+            efficientNetLite0,
+        ]
 
     /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
     /// when that names one entry only (`regnet_x_16gf` and `regnet_x_1_6gf` must be spelled out).
@@ -146,6 +151,18 @@ public enum ModelCatalog {
 
     static func regnet(_ name: String) -> ModelEntry {
         torchvision(name, summary: "\(name), torchvision 0.14 (regnet.py)") { try RegNet.graph(name, weights: $0, size: $1) }
+    }
+
+    static func densenet(_ variant: DenseNet.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (densenet.py)") {
+            try DenseNet.graph(variant, weights: $0, size: $1)
+        }
+    }
+
+    static func squeezenet(_ variant: SqueezeNet.Variant) -> ModelEntry {
+        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (squeezenet.py)") {
+            try SqueezeNet.graph(variant, weights: $0, size: $1)
+        }
     }
 
     static func vgg(_ variant: VGG.Variant) -> ModelEntry {

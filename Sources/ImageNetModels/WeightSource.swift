@@ -14,8 +14,23 @@ public protocol WeightSource: AnyObject {
     func classCount(head: String) -> Int
     /// The shape stored under `key`, for builders whose layout depends on the file (nil: not stored, or random).
     func shape(_ key: String) -> Shape?
+    /// Marks every key starting with `prefix` as known but unused, so that ``finish()`` does not report it
+    /// (GoogLeNet's and Inception V3's auxiliary heads, which only training runs).
+    func ignore(prefix: String)
     /// Throws ``ModelLoadError`` listing every problem met so far.
     func finish() throws
+}
+
+extension WeightSource {
+    /// A source that checks no keys has nothing to ignore.
+    public func ignore(prefix: String) {}
+
+    /// The number of classes of a convolutional head (SqueezeNet's): the output channels of `convHead`
+    /// (`[classes, features, 1, 1]`), or ``classCount(head:)``'s answer when the source stores no shapes.
+    public func classCount(convHead: String) -> Int {
+        guard let shape = shape(convHead) else { return classCount(head: convHead) }
+        return shape.rank == 4 && shape[0] >= 1 ? shape[0] : 1000  // `finish` reports the mismatch
+    }
 }
 
 /// Why weights do not fit a model.
@@ -37,6 +52,7 @@ public final class StateDictWeights: WeightSource {
     private let stateDict: StateDict
     private let model: String
     private var requested: Set<String> = []
+    private var ignoredPrefixes: [String] = []
     private var problems: [String] = []
 
     public init(_ stateDict: StateDict, model: String) {
@@ -69,9 +85,13 @@ public final class StateDictWeights: WeightSource {
         return shape[0]
     }
 
+    public func ignore(prefix: String) { ignoredPrefixes.append(prefix) }
+
     public func finish() throws {
         // BatchNorm's step counter is training state; no forward pass reads it.
-        let unexpected = stateDict.keys.filter { !requested.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+        let unexpected = stateDict.keys.filter { key in
+            !requested.contains(key) && !key.hasSuffix("num_batches_tracked") && !ignoredPrefixes.contains { key.hasPrefix($0) }
+        }
         let all = problems + unexpected.map { "unexpected \($0)" }
         guard all.isEmpty else { throw ModelLoadError(model: model, problems: all) }
     }

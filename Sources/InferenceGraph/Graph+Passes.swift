@@ -6,6 +6,8 @@ import TensorCore
 // Each pass scans the nodes once, in order. When node j absorbs its producer i (a convolution read
 // by j alone), the merged convolution takes j's place and i is dropped: j comes after i and after
 // every other operand of j, so the order stays topological, and every other value keeps its readers.
+// No rule merges anything into a concat, or a concat into its reader: a convolution feeding a concat keeps
+// its own output (and a batch norm after a concat stays a batch norm).
 
 extension Graph {
     /// Folds batch norm into the preceding conv, then fuses activations and residual adds into convs.

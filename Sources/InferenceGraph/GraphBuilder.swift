@@ -79,15 +79,22 @@ public final class GraphBuilder {
     /// `a * b`; `b` may be `(C, 1, 1)` (squeeze-and-excitation scaling).
     public func mul(_ a: ValueID, _ b: ValueID, name: String? = nil) -> ValueID { add(.mul, [a, b], name) }
 
-    public func maxPool(_ x: ValueID, kernel: Int, stride: Int, padding: Padding = .none, name: String? = nil) -> ValueID {
-        add(.maxPool(Pool(kernel: (kernel, kernel), stride: (stride, stride), padding: padding)), [x], name)
+    /// `torch.cat(values, 1)`: `(C1, H, W) ++ (C2, H, W) ++ ... -> (C1 + C2 + ..., H, W)`.
+    public func concat(_ values: [ValueID], name: String? = nil) -> ValueID { add(.concat, values, name) }
+
+    /// `max_pool2d`; `ceilMode` is PyTorch's `ceil_mode` (the last window may overhang the bottom/right edge).
+    public func maxPool(
+        _ x: ValueID, kernel: Int, stride: Int, padding: Padding = .none, ceilMode: Bool = false, name: String? = nil
+    ) -> ValueID {
+        add(.maxPool(Pool(kernel: (kernel, kernel), stride: (stride, stride), padding: padding, ceilMode: ceilMode)), [x], name)
     }
 
+    /// `avg_pool2d`; `countIncludePad` and `ceilMode` are PyTorch's `count_include_pad` and `ceil_mode`.
     public func avgPool(
         _ x: ValueID, kernel: Int, stride: Int, padding: Padding = .none, countIncludePad: Bool = true,
-        name: String? = nil
+        ceilMode: Bool = false, name: String? = nil
     ) -> ValueID {
-        let pool = Pool(kernel: (kernel, kernel), stride: (stride, stride), padding: padding)
+        let pool = Pool(kernel: (kernel, kernel), stride: (stride, stride), padding: padding, ceilMode: ceilMode)
         return add(.avgPool(pool, countIncludePad: countIncludePad), [x], name)
     }
 

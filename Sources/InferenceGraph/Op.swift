@@ -18,6 +18,8 @@ public enum Op: Sendable, Equatable {
     case add
     /// Elementwise product; the second operand may be `(N, C, 1, 1)` broadcast over `(N, C, H, W)`.
     case mul
+    /// `torch.cat(inputs, 1)`: `(N, C1, H, W) ++ (N, C2, H, W) ++ ... -> (N, C1 + C2 + ..., H, W)`, any number of inputs.
+    case concat
     /// Max pooling; padding counts as -infinity, as in PyTorch.
     case maxPool(Pool)
     /// Average pooling; `countIncludePad` follows `torch.nn.functional.avg_pool2d`.
@@ -38,6 +40,7 @@ public enum Op: Sendable, Equatable {
         case .activation(let a): a.rawValue
         case .add: "add"
         case .mul: "mul"
+        case .concat: "concat"
         case .maxPool: "maxpool"
         case .avgPool: "avgpool"
         case .adaptiveAvgPool: "adaptiveavgpool"
@@ -139,13 +142,16 @@ public struct Pool: Sendable, Equatable {
     public var kernel: (h: Int, w: Int)
     public var stride: (h: Int, w: Int)
     public var padding: Padding
+    /// PyTorch's `ceil_mode`: the output size rounds up, so a last, partial window overhangs the bottom/right
+    /// edge (unless it would start in the padding); the overhang is outside the input, like padding.
+    public var ceilMode: Bool
 
-    public init(kernel: (h: Int, w: Int), stride: (h: Int, w: Int), padding: Padding) {
-        (self.kernel, self.stride, self.padding) = (kernel, stride, padding)
+    public init(kernel: (h: Int, w: Int), stride: (h: Int, w: Int), padding: Padding, ceilMode: Bool = false) {
+        (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride, padding, ceilMode)
     }
 
     public static func == (a: Pool, b: Pool) -> Bool {
-        a.kernel == b.kernel && a.stride == b.stride && a.padding == b.padding
+        a.kernel == b.kernel && a.stride == b.stride && a.padding == b.padding && a.ceilMode == b.ceilMode
     }
 }
 

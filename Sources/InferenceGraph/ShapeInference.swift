@@ -9,6 +9,15 @@ public func windowOutputSize(_ size: Int, kernel: Int, stride: Int, dilation: In
     return span < 0 ? 0 : span / stride + 1
 }
 
+/// The per-image output size of a pooling window with PyTorch's `ceil_mode`: `ceil(span / stride) + 1`, less
+/// one when the last window would start in the bottom/right padding (so every window sees the input).
+public func ceilWindowOutputSize(_ size: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int) -> Int {
+    let span = size + padBefore + padAfter - kernel
+    guard span >= 0 else { return 0 }
+    let out = (span + stride - 1) / stride + 1
+    return (out - 1) * stride >= size + padBefore ? out - 1 : out
+}
+
 extension Op {
     /// The per-image output shape for operands of `inputs` shapes, or an error naming the node.
     public func outputShape(_ inputs: [Shape], node: String) throws(GraphError) -> Shape {
@@ -40,10 +49,22 @@ extension Op {
                 throw fail("mul needs \(inputs[0]) or [\(a.c), 1, 1] as second operand, got \(inputs[1])")
             }
             return inputs[0]
+        case .concat:
+            guard !inputs.isEmpty else { throw .malformed("\(node): concat needs at least one input") }
+            let first = try image(0)
+            var channels = 0
+            for i in inputs.indices {
+                let x = try image(i)
+                guard x.h == first.h, x.w == first.w else {
+                    throw fail("concat needs equal heights and widths, got \(inputs[0]) and \(inputs[i])")
+                }
+                channels += x.c
+            }
+            return [channels, first.h, first.w]
         case .maxPool(let pool), .avgPool(let pool, _):
             let x = try image(0)
-            let h = windowOutputSize(x.h, kernel: pool.kernel.h, stride: pool.stride.h, padBefore: pool.padding.top, padAfter: pool.padding.bottom)
-            let w = windowOutputSize(x.w, kernel: pool.kernel.w, stride: pool.stride.w, padBefore: pool.padding.left, padAfter: pool.padding.right)
+            guard pool.stride.h > 0, pool.stride.w > 0 else { throw .badParameter(node: node, detail: "stride must be positive") }
+            let (h, w) = pool.outputSize(height: x.h, width: x.w)
             guard h > 0, w > 0 else { throw fail("pooling window larger than the padded input \(inputs[0])") }
             return [x.c, h, w]
         case .adaptiveAvgPool(let h, let w):
@@ -62,6 +83,19 @@ extension Op {
             }
             return [linear.weight.shape[0]]
         }
+    }
+}
+
+extension Pool {
+    /// The output size for an `height` x `width` input, rounding as PyTorch does with this `ceilMode`.
+    // (H, W) -> (H', W')
+    public func outputSize(height: Int, width: Int) -> (h: Int, w: Int) {
+        func size(_ n: Int, _ k: Int, _ s: Int, _ before: Int, _ after: Int) -> Int {
+            ceilMode
+                ? ceilWindowOutputSize(n, kernel: k, stride: s, padBefore: before, padAfter: after)
+                : windowOutputSize(n, kernel: k, stride: s, padBefore: before, padAfter: after)
+        }
+        return (size(height, kernel.h, stride.h, padding.top, padding.bottom), size(width, kernel.w, stride.w, padding.left, padding.right))
     }
 }
 

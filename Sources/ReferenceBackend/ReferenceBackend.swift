@@ -51,6 +51,7 @@ public final class ReferenceModel: CompiledModel {
         case .activation(let a): return x[0].map(a.apply)
         case .add: return x[0].zip(x[1], +)
         case .mul: return multiply(x[0], x[1])
+        case .concat: return concat(x, into: out)
         case .maxPool(let pool): return maxPool(x[0], pool, into: out)
         case .avgPool(let pool, let includePad): return avgPool(x[0], pool, countIncludePad: includePad, into: out)
         case .adaptiveAvgPool: return adaptiveAvgPool(x[0], into: out)

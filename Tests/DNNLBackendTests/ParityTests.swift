@@ -158,7 +158,72 @@ final class ParityTests: XCTestCase {
         try check(size: 3) { g, x, r in g.linear(g.flatten(x), weight: r.tensor([10, 36]), bias: r.tensor([10])) }
     }
 
+    func testMaxPoolCeilMode() throws {
+        // 10 -> 5 (floor would give 4); with padding 1: 10 -> 6; 9 -> 4 where the last window would start in the padding
+        try check(size: 10) { g, x, _ in g.maxPool(x, kernel: 3, stride: 2, ceilMode: true) }
+        try check(size: 10) { g, x, _ in g.maxPool(x, kernel: 3, stride: 2, padding: .symmetric(1), ceilMode: true) }
+        try check(size: 5) { g, x, _ in g.maxPool(x, kernel: 2, stride: 2, padding: .symmetric(1), ceilMode: true) }
+    }
+
+    func testAvgPoolCeilModeExcludingPad() throws {
+        try check(size: 10) { g, x, _ in g.avgPool(x, kernel: 3, stride: 2, padding: .symmetric(1), countIncludePad: false, ceilMode: true) }
+    }
+
+    // MARK: - Concat
+
+    /// Three operands of different channel counts and layouts: the plain input and two blocked conv outputs.
+    func testConcatOfInputAndConvs() throws {
+        try check(channels: 8) { g, x, r in
+            let a = g.conv2d(x, weight: r.tensor([16, 8, 1, 1]), bias: r.tensor([16]))
+            let b = g.relu(g.conv2d(x, weight: r.tensor([8, 8, 3, 3]), padding: .symmetric(1)))
+            return g.concat([a, x, b])
+        }
+    }
+
+    /// A Fire module (SqueezeNet): squeeze, then 1x1 and 3x3 expands concatenated.
+    func testConcatOfTwoBranches() throws {
+        try check(channels: 16, size: 13) { g, x, r in
+            let s = g.relu(g.conv2d(x, weight: r.tensor([8, 16, 1, 1]), bias: r.tensor([8])))
+            let e1 = g.relu(g.conv2d(s, weight: r.tensor([16, 8, 1, 1]), bias: r.tensor([16])))
+            let e3 = g.relu(g.conv2d(s, weight: r.tensor([16, 8, 3, 3]), bias: r.tensor([16]), padding: .symmetric(1)))
+            return g.maxPool(g.concat([e1, e3]), kernel: 3, stride: 2, ceilMode: true)
+        }
+    }
+
+    /// Two DenseNet layers: each reads the concat of everything before it through a standalone batch norm and ReLU.
+    /// The concat of the plain input and blocked conv outputs must not leave a layout (at batch 1 too) that only
+    /// oneDNN's reference batch norm or pooling take.
+    func testDenseBlockWithStandaloneBatchNorm() throws {
+        let model = try check(channels: 16, size: 8) { g, x, r in
+            var features = [x]
+            var channels = 16
+            for _ in 0..<2 {
+                let bn1 = r.batchNorm(channels), bn2 = r.batchNorm(32)
+                let cat = features.count == 1 ? x : g.concat(features)
+                var y = g.relu(g.batchNorm(cat, mean: bn1.mean, variance: bn1.variance, weight: bn1.weight, bias: bn1.bias))
+                y = g.conv2d(y, weight: r.tensor([32, channels, 1, 1]))
+                y = g.relu(g.batchNorm(y, mean: bn2.mean, variance: bn2.variance, weight: bn2.weight, bias: bn2.bias))
+                features.append(g.conv2d(y, weight: r.tensor([8, 32, 3, 3]), padding: .symmetric(1)))
+                channels += 8
+            }
+            return g.avgPool(g.concat(features), kernel: 2, stride: 2)
+        }
+        for n in [1, 3] {
+            for step in try XCTUnwrap(model).steps(batchSize: n) where step.step.hasPrefix("batchnorm") || step.step.hasPrefix("avgpool") {
+                XCTAssertFalse(step.implementation.contains("ref"), "batch \(n): \(step.step) ran \(step.implementation)")
+            }
+        }
+    }
+
     // MARK: - Capabilities and errors
+
+    func testCeilModeAveragePoolCountingAnOverhangIsUnsupported() throws {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 2, height: 10, width: 10)
+        g.output(g.avgPool(x, kernel: 3, stride: 2, countIncludePad: true, ceilMode: true))
+        let graph = try g.build()
+        XCTAssertFalse(DNNLBackend().supports(graph.nodes[1], in: graph))
+    }
 
     func testUnevenAdaptivePoolIsUnsupported() throws {
         let g = GraphBuilder()

@@ -3,6 +3,7 @@ import Foundation
 import ImageNetModels
 import InferenceGraph
 import ModelWeights
+import TensorCore
 import TestSupport
 import XCTest
 
@@ -12,7 +13,10 @@ import XCTest
 /// `scripts/check-zoo`.
 final class ZooParityTests: XCTestCase {
     /// The models this class checks; each is one family's representative.
-    static let models = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf", "mobilenet_v3_large", "mobilenet_v3_small"]
+    static let models = [
+        "efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf",
+        "densenet121", "squeezenet1_1", "googlenet", "inception_v3", "mobilenet_v3_large", "mobilenet_v3_small",
+    ]
 
     nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
 
@@ -40,6 +44,24 @@ final class ZooParityTests: XCTestCase {
     func testRegNetX400MF() throws { try check("regnet_x_400mf", size: 224) }
     func testMobileNetV3Large() throws { try check("mobilenet_v3_large", size: 224) }
     func testMobileNetV3Small() throws { try check("mobilenet_v3_small", size: 224) }
+    func testDenseNet121() throws { try check("densenet121", size: 224) }
+    func testSqueezeNet11() throws { try check("squeezenet1_1", size: 224) }
+    func testGoogLeNet() throws { try check("googlenet", size: 224) }
+    func testInceptionV3() throws { try check("inception_v3", size: 299) }
+
+    /// The published DenseNet files spell the layers' keys `denselayer1.norm.1.weight`: the builder must ask for
+    /// those when the file has them (served here from the oracle's modern state_dict) and get the same logits.
+    func testDenseNetLoadsThePublishedFilesKeyNames() throws {
+        let folder = try Self.oracle.get()
+        let modern = StateDictWeights(try Checkpoint.load(contentsOf: folder.appendingPathComponent("densenet121.pth")), model: "densenet121")
+        let legacy = LegacyDenseNetKeys(modern)
+        let graph = try DenseNet.graph(.densenet121, weights: legacy)
+        XCTAssertEqual(legacy.modernRequests, [], "asked for torchvision's new names although the file has the old ones")
+        let x = try ModelFixtures.floats(folder.appendingPathComponent("densenet121-x1.bin"))
+        let y = try ModelFixtures.floats(folder.appendingPathComponent("densenet121-y1.bin"))
+        let model = try DNNLBackend(options: .init(threads: 2)).compile(graph, batchSize: 1)
+        ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: 1), y, "densenet121 (published key names) onednn batch 1")
+    }
 
     private func check(_ name: String, size: Int) throws {
         let folder = try Self.oracle.get()
@@ -55,4 +77,27 @@ final class ZooParityTests: XCTestCase {
             ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: batch), y, "\(name) onednn batch \(batch)")
         }
     }
+}
+
+/// A state_dict with torchvision's DenseNet keys, seen through the published files' names (`norm.1`, `conv.2`).
+private final class LegacyDenseNetKeys: WeightSource {
+    let modern: StateDictWeights
+    /// Keys asked for in the new spelling (`norm1`), which a published file does not have.
+    private(set) var modernRequests: [String] = []
+
+    init(_ modern: StateDictWeights) { self.modern = modern }
+
+    /// `...denselayer1.norm.1.weight` -> `...denselayer1.norm1.weight`, what torchvision's `_load_state_dict` does.
+    func rename(_ key: String) -> String {
+        key.replacingOccurrences(of: #"(denselayer\d+\.(?:norm|relu|conv))\.([12]\.)"#, with: "$1$2", options: .regularExpression)
+    }
+
+    func tensor(_ key: String, _ shape: Shape) -> Tensor {
+        if key.range(of: #"denselayer\d+\.(?:norm|conv)[12]\."#, options: .regularExpression) != nil { modernRequests.append(key) }
+        return modern.tensor(rename(key), shape)
+    }
+
+    func classCount(head: String) -> Int { modern.classCount(head: head) }
+    func shape(_ key: String) -> Shape? { modern.shape(rename(key)) }
+    func finish() throws { try modern.finish() }
 }

@@ -77,4 +77,23 @@ final class PassesTests: XCTestCase {
         let input = rng.tensor([1, 2, 4, 4]).scalars
         assertClose(try outputs(fused, input, batch: 1), try outputs(graph, input, batch: 1), atol: 1e-6)
     }
+    func testConcatIsNeverFusedAcross() throws {
+        // DenseNet's shape: conv-bn feeds a concat; the concat feeds bn-relu-conv. The first batch norm folds
+        // into its conv, the one after the concat stays, and nothing is merged into or out of the concat.
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 2, height: 5, width: 5)
+        let bn1 = rng.batchNorm(3), bn2 = rng.batchNorm(5)
+        let y = g.batchNorm(
+            g.conv2d(x, weight: rng.tensor([3, 2, 3, 3]), padding: .symmetric(1), name: "conv1"),
+            mean: bn1.mean, variance: bn1.variance, weight: bn1.weight, bias: bn1.bias, name: "bn1")
+        let cat = g.concat([x, y], name: "cat")
+        let z = g.relu(g.batchNorm(cat, mean: bn2.mean, variance: bn2.variance, weight: bn2.weight, bias: bn2.bias, name: "bn2"))
+        g.output(g.conv2d(z, weight: rng.tensor([4, 5, 1, 1]), name: "conv2"))
+        let graph = try g.build()
+        let fused = graph.optimized()
+        XCTAssertEqual(fused.nodes.map(\.name), ["x", "conv1+bn1", "cat", "bn2", "relu_5", "conv2"])
+        let input = rng.tensor([2, 2, 5, 5]).scalars
+        let expected = try outputs(graph, input, batch: 2)
+        assertClose(try outputs(fused, input, batch: 2), expected, atol: 1e-5 * (expected.map(abs).max() ?? 1))
+    }
 }

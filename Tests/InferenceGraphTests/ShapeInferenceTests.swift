@@ -68,4 +68,42 @@ final class ShapeInferenceTests: XCTestCase {
         XCTAssertEqual(graph.outputShape, [4, 8, 8])
         XCTAssertEqual(try graph.withInputSize(height: 64, width: 48).outputShape, [4, 16, 12])
     }
+    func testCeilModePoolingMatchesPyTorch() {
+        // (input, kernel, stride, padding) -> torch.nn.functional.max_pool2d(..., ceil_mode=True)'s size
+        let cases: [(Int, Int, Int, Int, Int)] = [
+            (5, 2, 2, 1, 3), (10, 3, 2, 0, 5), (10, 3, 2, 1, 6), (109, 3, 2, 0, 54), (111, 3, 2, 0, 55), (112, 3, 2, 0, 56),
+            (14, 2, 2, 0, 7),
+        ]
+        for (n, k, s, p, expected) in cases {
+            let g = GraphBuilder()
+            let x = g.input("x", channels: 1, height: n, width: n)
+            let y = g.maxPool(x, kernel: k, stride: s, padding: .symmetric(p), ceilMode: true)
+            XCTAssertEqual(g.shape(of: y), [1, expected, expected], "n=\(n) k=\(k) s=\(s) p=\(p)")
+        }
+    }
+
+    func testFloorModeStaysTheDefault() {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 1, height: 10, width: 10)
+        XCTAssertEqual(g.shape(of: g.maxPool(x, kernel: 3, stride: 2)), [1, 4, 4])
+    }
+
+    func testConcatAddsChannels() throws {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 3, height: 8, width: 8)
+        let y = g.conv2d(x, weight: Tensor(zeros: [5, 3, 1, 1]))
+        let c = g.concat([x, y, x])
+        XCTAssertEqual(g.shape(of: c), [11, 8, 8])
+        g.output(c)
+        XCTAssertEqual(try g.build().withInputSize(height: 4, width: 6).outputShape, [11, 4, 6])
+    }
+
+    func testConcatOfDifferentSizesFails() {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 2, height: 8, width: 8)
+        g.output(g.concat([x, g.maxPool(x, kernel: 2, stride: 2)], name: "cat"))
+        XCTAssertThrowsError(try g.build()) { error in
+            XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "cat", detail: "concat needs equal heights and widths, got [2, 8, 8] and [2, 4, 4]"))
+        }
+    }
 }

@@ -26,9 +26,15 @@ def run(folder):
         x = F.pad(t["x"], (p["left"], p["right"], p["top"], p["bottom"]))
         y = F.conv2d(x, t["w"], t.get("b"), stride=p["stride"], dilation=p["dilation"], groups=p["groups"])
     elif op == "max_pool2d":
-        y = F.max_pool2d(t["x"], p["kernel"], p["stride"], p["padding"])
+        y = F.max_pool2d(t["x"], p["kernel"], p["stride"], p["padding"], ceil_mode=p.get("ceil_mode", False))
     elif op == "avg_pool2d":
-        y = F.avg_pool2d(t["x"], p["kernel"], p["stride"], p["padding"], count_include_pad=p["count_include_pad"])
+        y = F.avg_pool2d(
+            t["x"], p["kernel"], p["stride"], p["padding"], ceil_mode=p.get("ceil_mode", False),
+            count_include_pad=p["count_include_pad"])
+    elif op == "cat":
+        # The graph has one input, so the operands are x and a 3x3/1 max pool of it, in the order `parts` gives.
+        pooled = F.max_pool2d(t["x"], 3, 1, 1)
+        y = torch.cat([t["x"] if part == "x" else pooled for part in p["parts"]], 1)
     elif op == "adaptive_avg_pool2d":
         y = F.adaptive_avg_pool2d(t["x"], (p["height"], p["width"]))
     elif op == "batch_norm":

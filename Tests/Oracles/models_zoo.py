@@ -6,6 +6,8 @@ For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 tra
   NAME-x1.bin, NAME-y1.bin    input (1, 3, SIZE, SIZE) and PyTorch's logits (1, classes)
   NAME-x3.bin, NAME-y3.bin    the same at batch 3
 and prints one JSON line per model: {"model", "size", "max_abs_logit"}. Arrays are little-endian float32.
+Models whose pretrained weights need constructor arguments (GoogLeNet, Inception V3: transform_input, aux heads)
+are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay in the state_dict but do not run.
 Every BatchNorm gets random statistics and affine parameters (so folding them is exercised) and every
 bias torchvision initialises to zero gets random values, so that parity means something.
 """
@@ -16,6 +18,15 @@ import torch
 from torchvision import models
 
 torch.set_num_threads(2)
+
+# What `models.<name>(weights=...)` passes to the constructor for torchvision's own weights.
+PRETRAINED_KWARGS = {
+    "googlenet": dict(transform_input=True, aux_logits=True, init_weights=False),
+    "inception_v3": dict(transform_input=True, aux_logits=True, init_weights=False),
+}
+# With init_weights=False their convolutions keep PyTorch's default init, which shrinks the signal about 2.5x
+# per layer: the logits would be the head's bias whatever the input. He init keeps the features alive.
+HE_INIT = {"googlenet", "inception_v3"}
 
 
 def randomize(model, generator):
@@ -31,16 +42,27 @@ def randomize(model, generator):
             module.bias.data = (torch.rand(module.bias.shape, generator=generator) - 0.5) * 0.2
 
 
+def build(name, seed):
+    """`name` as its pretrained weights construct it, randomly initialised from `seed`, randomised, in eval mode.
+
+    Returns the model and the generator, for drawing inputs from the same seed.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    model = models.get_model(name, weights=None, **PRETRAINED_KWARGS.get(name, {}))
+    if name in HE_INIT:
+        for module in model.modules():
+            if isinstance(module, torch.nn.Conv2d):
+                torch.nn.init.kaiming_normal_(module.weight, nonlinearity="relu")  # seeded by torch.manual_seed
+    randomize(model, generator)
+    return model.eval(), generator
+
+
 def main(outdir, specs):
     for spec in specs:
         name, _, size = spec.partition("@")
         size = int(size) if size else list(models.get_model_weights(name))[0].transforms().crop_size[0]
-        seed = sum(map(ord, name))
-        generator = torch.Generator().manual_seed(seed)
-        torch.manual_seed(seed)
-        model = models.get_model(name, weights=None)
-        randomize(model, generator)
-        model.eval()
+        model, generator = build(name, sum(map(ord, name)))
         torch.save(model.state_dict(), f"{outdir}/{name}.pth")
         scale = {}
         for batch in (1, 3):

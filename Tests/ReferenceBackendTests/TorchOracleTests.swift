@@ -69,6 +69,24 @@ final class TorchOracleTests: XCTestCase {
                 g.avgPool(x, kernel: 3, stride: 2, padding: .symmetric(1), countIncludePad: include)
             })
         }
+        // ceil_mode, 3/2 on 8: -> 4 (floor: 3) with no padding, -> 5 (floor: 4) with padding 1; either way the
+        // last window overhangs the bottom/right edge, and a divisor counting padding leaves the overhang out.
+        let y = rng.tensor([2, 3, 8, 8], scale: 4)
+        for (kernel, padding) in [(3, 0), (3, 1)] {
+            cases.append(Case(op: "max_pool2d", params: ["kernel": kernel, "stride": 2, "padding": padding, "ceil_mode": true], tensors: ["x": y]) { g, x in
+                g.maxPool(x, kernel: kernel, stride: 2, padding: .symmetric(padding), ceilMode: true)
+            })
+            for include in [true, false] {
+                let params: [String: Any] = ["kernel": kernel, "stride": 2, "padding": padding, "count_include_pad": include, "ceil_mode": true]
+                cases.append(Case(op: "avg_pool2d", params: params, tensors: ["x": y]) { g, x in
+                    g.avgPool(x, kernel: kernel, stride: 2, padding: .symmetric(padding), countIncludePad: include, ceilMode: true)
+                })
+            }
+        }
+        cases.append(Case(op: "cat", params: ["parts": ["pooled", "x", "pooled"]], tensors: ["x": x]) { g, x in
+            let pooled = g.maxPool(x, kernel: 3, stride: 1, padding: .symmetric(1))
+            return g.concat([pooled, x, pooled])
+        })
         // 7 -> 3x2 has overlapping, uneven windows: the general adaptive case.
         cases.append(Case(op: "adaptive_avg_pool2d", params: ["height": 3, "width": 2], tensors: ["x": x]) { g, x in
             g.adaptiveAvgPool(x, height: 3, width: 2)

@@ -273,6 +273,22 @@ enum DNNL {
         return name.map { String(cString: $0) } ?? "?"
     }
 
+    /// A concatenation of `sources` along dimension `axis` into `dst` (`dnnl_format_tag_any`: oneDNN chooses).
+    ///
+    /// The corresponding C function is `dnnl_concat_primitive_desc_create`.
+    static func concatDesc(
+        _ sources: [dnnl_memory_desc_t], axis: Int, dst: dnnl_memory_desc_t, _ attr: dnnl_primitive_attr_t, _ engine: dnnl_engine_t
+    ) throws(DNNLError) -> dnnl_primitive_desc_t {
+        var pd: dnnl_primitive_desc_t?
+        var d = dst
+        let status = sources.withUnsafeBufferPointer {
+            dnnl_concat_primitive_desc_create(&pd, &d, Int32($0.count), Int32(axis), $0.baseAddress, attr, engine)
+        }
+        try check(status, "dnnl_concat_primitive_desc_create")
+        guard let pd else { throw .call(function: "dnnl_concat_primitive_desc_create", status: -1) }
+        return pd
+    }
+
     /// Destroys a primitive descriptor.
     ///
     /// The corresponding C function is `dnnl_primitive_desc_destroy`.

@@ -77,6 +77,7 @@ final class PlanBuilder {
         case .activation(let a): try addEltwise(node, a)
         case .add: try addBinary(node, dnnl_binary_add)
         case .mul: try addBinary(node, dnnl_binary_mul)
+        case .concat: try addConcat(node)
         case .maxPool(let pool): try addPooling(node, pool, dnnl_pooling_max)
         case .avgPool(let pool, let includePad):
             try addPooling(node, pool, includePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)

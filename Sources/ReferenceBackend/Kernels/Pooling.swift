@@ -46,8 +46,8 @@ extension ReferenceModel {
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     let y0 = oy * pool.stride.h - pool.padding.top, x0 = ox * pool.stride.w - pool.padding.left
-                    // PyTorch clips the divisor window to the padded input (matters with ceil-less pools only
-                    // at the bottom/right edge when the window overhangs the padding).
+                    // PyTorch clips the divisor window to the padded input: with `ceilMode` the last window
+                    // may overhang the bottom/right padding, and the overhang counts for nothing.
                     let y1 = min(y0 + pool.kernel.h, h + pool.padding.bottom)
                     let x1 = min(x0 + pool.kernel.w, w + pool.padding.right)
                     var values: [Float] = []
