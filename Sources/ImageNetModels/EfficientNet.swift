@@ -113,11 +113,7 @@ public enum EfficientNet {
         x = convBN(
             g, x, weights, "features.\(stages.count + 1)", in: stages[stages.count - 1].output, out: last, kernel: 1,
             stride: 1, epsilon: eps, silu: true)
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "classifier.1.weight")
-        x = g.linear(
-            x, weight: weights.tensor("classifier.1.weight", [classes, last]), bias: weights.tensor("classifier.1.bias", [classes]),
-            name: "classifier.1")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "classifier.1", features: last)
         g.output(x)
         try weights.finish()
         return try g.build()
@@ -139,7 +135,8 @@ public enum EfficientNet {
         y = convBN(
             g, y, w, "\(p).\(index)", in: expanded, out: expanded, kernel: stage.kernel, stride: stride, groups: expanded,
             epsilon: epsilon, silu: true)
-        y = squeezeExcite(g, y, w, "\(p).\(index + 1)", channels: expanded, squeeze: max(1, input / 4))
+        y = TorchvisionLayers.squeezeExcitation(
+            g, y, w, "\(p).\(index + 1)", channels: expanded, squeeze: max(1, input / 4), activation: .silu)
         return convBN(g, y, w, "\(p).\(index + 2)", in: expanded, out: stage.output, kernel: 1, stride: 1, epsilon: epsilon, silu: false)
     }
 
@@ -155,23 +152,13 @@ public enum EfficientNet {
         return convBN(g, y, w, "\(p).1", in: expanded, out: stage.output, kernel: 1, stride: 1, epsilon: epsilon, silu: false)
     }
 
-    /// `SqueezeExcitation` with SiLU: (C, H, W) * sigmoid(fc2(silu(fc1(avgpool)))) broadcast over H, W.
-    static func squeezeExcite(_ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, channels: Int, squeeze: Int) -> ValueID {
-        var s = g.adaptiveAvgPool(x)
-        s = g.silu(g.conv2d(s, weight: w.tensor("\(p).fc1.weight", [squeeze, channels, 1, 1]), bias: w.tensor("\(p).fc1.bias", [squeeze]), name: "\(p).fc1"))
-        s = g.sigmoid(g.conv2d(s, weight: w.tensor("\(p).fc2.weight", [channels, squeeze, 1, 1]), bias: w.tensor("\(p).fc2.bias", [channels]), name: "\(p).fc2"))
-        return g.mul(x, s, name: "\(p).scale")
-    }
-
-    /// `Conv2dNormActivation`: a bias-free kxk convolution with padding (k-1)/2, batch norm `<p>.1`, optional SiLU.
+    /// `Conv2dNormActivation` with SiLU or none, at this family's epsilon.
     static func convBN(
         _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, in channels: Int, out: Int, kernel: Int, stride: Int,
         groups: Int = 1, epsilon: Float, silu: Bool
     ) -> ValueID {
-        let y = g.conv2d(
-            x, weight: w.tensor("\(p).0.weight", [out, channels / groups, kernel, kernel]), stride: stride,
-            padding: .symmetric((kernel - 1) / 2), groups: groups, name: "\(p).0")
-        let normalized = batchNorm(g, y, w, "\(p).1", channels: out, epsilon: epsilon)
-        return silu ? g.silu(normalized) : normalized
+        TorchvisionLayers.convNormActivation(
+            g, x, w, p, in: channels, out: out, kernel: kernel, stride: stride, groups: groups, epsilon: epsilon,
+            activation: silu ? .silu : nil)
     }
 }

@@ -35,11 +35,7 @@ public enum MobileNetV2 {
         }
         // head: (320, 7, 7) -> (1280, 7, 7) -> (classes)
         x = convBN(g, x, weights, "features.\(index)", in: channels, out: 1280, kernel: 1, stride: 1, relu6: true)
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "classifier.1.weight")
-        x = g.linear(
-            x, weight: weights.tensor("classifier.1.weight", [classes, 1280]), bias: weights.tensor("classifier.1.bias", [classes]),
-            name: "classifier.1")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "classifier.1", features: 1280)
         g.output(x)
         try weights.finish()
         return try g.build()
@@ -61,15 +57,11 @@ public enum MobileNetV2 {
         return batchNorm(g, y, w, "\(p).\(index + 2)", channels: out, epsilon: 1e-5)
     }
 
-    /// `Conv2dNormActivation` with ReLU6: conv `<p>.0` (padding (k-1)/2, no bias), batch norm `<p>.1`.
     static func convBN(
         _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, in channels: Int, out: Int, kernel: Int, stride: Int,
         groups: Int = 1, relu6: Bool
     ) -> ValueID {
-        let y = g.conv2d(
-            x, weight: w.tensor("\(p).0.weight", [out, channels / groups, kernel, kernel]), stride: stride,
-            padding: .symmetric((kernel - 1) / 2), groups: groups, name: "\(p).0")
-        let normalized = batchNorm(g, y, w, "\(p).1", channels: out, epsilon: 1e-5)
-        return relu6 ? g.relu6(normalized) : normalized
+        TorchvisionLayers.convNormActivation(
+            g, x, w, p, in: channels, out: out, kernel: kernel, stride: stride, groups: groups, activation: relu6 ? .relu6 : nil)
     }
 }

@@ -90,28 +90,21 @@ public enum MobileNetV3 {
         y = convBN(g, y, w, "\(p).\(index)", in: b.expanded, out: b.expanded, kernel: b.kernel, stride: b.stride, groups: b.expanded, activation: activation)
         if b.squeezeExcite {
             index += 1
-            y = squeezeExcite(g, y, w, "\(p).\(index)", channels: b.expanded, squeeze: EfficientNet.divisible(Double(b.expanded / 4)))
+            // `SqueezeExcitation(scale_activation=Hardsigmoid)`
+            y = TorchvisionLayers.squeezeExcitation(
+                g, y, w, "\(p).\(index)", channels: b.expanded, squeeze: EfficientNet.divisible(Double(b.expanded / 4)),
+                activation: .relu, gate: .hardsigmoid)
         }
         return convBN(g, y, w, "\(p).\(index + 1)", in: b.expanded, out: b.output, kernel: 1, stride: 1, activation: nil)
     }
 
-    /// `SqueezeExcitation(scale_activation=Hardsigmoid)`: x * hardsigmoid(fc2(relu(fc1(avgpool(x))))).
-    static func squeezeExcite(_ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, channels: Int, squeeze: Int) -> ValueID {
-        var s = g.adaptiveAvgPool(x)
-        s = g.relu(g.conv2d(s, weight: w.tensor("\(p).fc1.weight", [squeeze, channels, 1, 1]), bias: w.tensor("\(p).fc1.bias", [squeeze]), name: "\(p).fc1"))
-        s = g.hardsigmoid(g.conv2d(s, weight: w.tensor("\(p).fc2.weight", [channels, squeeze, 1, 1]), bias: w.tensor("\(p).fc2.bias", [channels]), name: "\(p).fc2"))
-        return g.mul(x, s, name: "\(p).scale")
-    }
-
-    /// `Conv2dNormActivation`: conv `<p>.0` (padding (k-1)/2, no bias), batch norm `<p>.1`, then `activation`.
+    /// `Conv2dNormActivation` at this family's epsilon.
     static func convBN(
         _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, in channels: Int, out: Int, kernel: Int, stride: Int,
         groups: Int = 1, activation: Activation?
     ) -> ValueID {
-        let y = g.conv2d(
-            x, weight: w.tensor("\(p).0.weight", [out, channels / groups, kernel, kernel]), stride: stride,
-            padding: .symmetric((kernel - 1) / 2), groups: groups, name: "\(p).0")
-        let normalized = batchNorm(g, y, w, "\(p).1", channels: out, epsilon: epsilon)
-        return activation.map { g.activation(normalized, $0) } ?? normalized
+        TorchvisionLayers.convNormActivation(
+            g, x, w, p, in: channels, out: out, kernel: kernel, stride: stride, groups: groups, epsilon: epsilon,
+            activation: activation)
     }
 }

@@ -39,9 +39,7 @@ public enum RegNet {
                 width = stage.width
             }
         }
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "fc.weight")
-        x = g.linear(x, weight: weights.tensor("fc.weight", [classes, width]), bias: weights.tensor("fc.bias", [classes]), name: "fc")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "fc", features: width)
         g.output(x)
         try weights.finish()
         return try g.build()
@@ -60,7 +58,7 @@ public enum RegNet {
         y = g.relu(convBN(g, y, w, "\(p).f.b", in: bottleneck, out: bottleneck, kernel: 3, stride: stride, groups: groups))
         if let seRatio {
             let squeeze = Int((seRatio * Double(widthIn)).rounded(.toNearestOrEven))
-            y = squeezeExcite(g, y, w, "\(p).f.se", channels: bottleneck, squeeze: squeeze)
+            y = TorchvisionLayers.squeezeExcitation(g, y, w, "\(p).f.se", channels: bottleneck, squeeze: squeeze, activation: .relu)
         }
         y = convBN(g, y, w, "\(p).f.c", in: bottleneck, out: stage.width, kernel: 1, stride: 1)
         let shortcut = widthIn != stage.width || stride != 1
@@ -68,22 +66,11 @@ public enum RegNet {
         return g.relu(g.add(shortcut, y, name: "\(p).add"))
     }
 
-    /// `SqueezeExcitation` with ReLU: x * sigmoid(fc2(relu(fc1(avgpool(x))))).
-    static func squeezeExcite(_ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, channels: Int, squeeze: Int) -> ValueID {
-        var s = g.adaptiveAvgPool(x)
-        s = g.relu(g.conv2d(s, weight: w.tensor("\(p).fc1.weight", [squeeze, channels, 1, 1]), bias: w.tensor("\(p).fc1.bias", [squeeze]), name: "\(p).fc1"))
-        s = g.sigmoid(g.conv2d(s, weight: w.tensor("\(p).fc2.weight", [channels, squeeze, 1, 1]), bias: w.tensor("\(p).fc2.bias", [channels]), name: "\(p).fc2"))
-        return g.mul(x, s, name: "\(p).scale")
-    }
-
-    /// `Conv2dNormActivation` without its activation: conv `<p>.0` (padding (k-1)/2, no bias), batch norm `<p>.1`.
+    /// `Conv2dNormActivation` without its activation.
     static func convBN(
         _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, in channels: Int, out: Int, kernel: Int, stride: Int,
         groups: Int = 1
     ) -> ValueID {
-        let y = g.conv2d(
-            x, weight: w.tensor("\(p).0.weight", [out, channels / groups, kernel, kernel]), stride: stride,
-            padding: .symmetric((kernel - 1) / 2), groups: groups, name: "\(p).0")
-        return batchNorm(g, y, w, "\(p).1", channels: out, epsilon: 1e-5)
+        TorchvisionLayers.convNormActivation(g, x, w, p, in: channels, out: out, kernel: kernel, stride: stride, groups: groups, activation: nil)
     }
 }
