@@ -53,11 +53,7 @@ public enum EfficientNetLite {
         // head: (320, 7, 7) -> (1280, 7, 7) -> (classes)
         x = conv(g, x, weights, "_conv_head", in: 320, out: 1280, kernel: 1, stride: 1, groups: 1, padFor: paddingSize)
         x = g.relu6(batchNorm(g, x, weights, "_bn1", channels: 1280, epsilon: epsilon))
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "_fc.weight")
-        x = g.linear(
-            x, weight: weights.tensor("_fc.weight", [classes, 1280]), bias: weights.tensor("_fc.bias", [classes]),
-            name: "_fc")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "_fc", features: 1280)
         g.output(x)
         try weights.finish()
         return try g.build()

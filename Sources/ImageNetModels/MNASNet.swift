@@ -59,11 +59,7 @@ public enum MNASNet {
         }
         // head: (320, 7, 7) -> (1280, 7, 7) -> (classes)
         x = g.relu(convBN(g, x, weights, "layers.14", "layers.15", in: depths[7], out: 1280, kernel: 1, stride: 1))
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "classifier.1.weight")
-        x = g.linear(
-            x, weight: weights.tensor("classifier.1.weight", [classes, 1280]), bias: weights.tensor("classifier.1.bias", [classes]),
-            name: "classifier.1")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "classifier.1", features: 1280)
         g.output(x)
         try weights.finish()
         return try g.build()

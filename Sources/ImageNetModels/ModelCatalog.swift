@@ -91,21 +91,19 @@ public struct ModelEntry: Sendable {
 /// The models BatchVision ships builders for, by name.
 public enum ModelCatalog {
     public static let all: [ModelEntry] =
-        ResNet.Variant.allCases.map(resnet) + EfficientNet.Variant.allCases.map(efficientNet)
-        + [torchvision("mobilenet_v2", summary: "mobilenet_v2, torchvision 0.14 (mobilenetv2.py)") { try MobileNetV2.graph(weights: $0, size: $1) }]
-        + MobileNetV3.Variant.allCases.map { v in
-            torchvision(v.rawValue, summary: "\(v.rawValue), torchvision 0.14 (mobilenetv3.py)") {
-                try MobileNetV3.graph(v, weights: $0, size: $1)
-            }
-        }
-        + MNASNet.Variant.allCases.map(mnasnet) + VGG.Variant.allCases.map(vgg)
-        + [torchvision("alexnet", summary: "alexnet, torchvision 0.14 (alexnet.py)") { try AlexNet.graph(weights: $0, size: $1) }]
-        + RegNet.names.map(regnet) + DenseNet.Variant.allCases.map(densenet) + SqueezeNet.Variant.allCases.map(squeezenet)
-        + [
-            torchvision("googlenet", summary: "googlenet, torchvision 0.14 (googlenet.py)") { try GoogLeNet.graph(weights: $0, size: $1) },
-            torchvision("inception_v3", summary: "inception_v3, torchvision 0.14 (inception.py)") { try InceptionV3.graph(weights: $0, size: $1) },
-            efficientNetLite0,
-        ]
+        family(ResNet.Variant.allCases, file: "resnet.py") { try ResNet.graph($0, weights: $1, size: $2) }
+        + family(EfficientNet.Variant.allCases, file: "efficientnet.py") { try EfficientNet.graph($0, weights: $1, size: $2) }
+        + family(["mobilenet_v2"], file: "mobilenetv2.py") { _, w, size in try MobileNetV2.graph(weights: w, size: size) }
+        + family(MobileNetV3.Variant.allCases, file: "mobilenetv3.py") { try MobileNetV3.graph($0, weights: $1, size: $2) }
+        + family(MNASNet.Variant.allCases, file: "mnasnet.py") { try MNASNet.graph($0, weights: $1, size: $2) }
+        + family(VGG.Variant.allCases, file: "vgg.py") { try VGG.graph($0, weights: $1, size: $2) }
+        + family(["alexnet"], file: "alexnet.py") { _, w, size in try AlexNet.graph(weights: w, size: size) }
+        + family(RegNet.names, file: "regnet.py") { try RegNet.graph($0, weights: $1, size: $2) }
+        + family(DenseNet.Variant.allCases, file: "densenet.py") { try DenseNet.graph($0, weights: $1, size: $2) }
+        + family(SqueezeNet.Variant.allCases, file: "squeezenet.py") { try SqueezeNet.graph($0, weights: $1, size: $2) }
+        + family(["googlenet"], file: "googlenet.py") { _, w, size in try GoogLeNet.graph(weights: w, size: size) }
+        + family(["inception_v3"], file: "inception.py") { _, w, size in try InceptionV3.graph(weights: w, size: size) }
+        + [efficientNetLite0]
 
     /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
     /// when that names one entry only (`regnet_x_16gf` and `regnet_x_1_6gf` must be spelled out).
@@ -131,43 +129,14 @@ public enum ModelCatalog {
             builder: builder)
     }
 
-    static func resnet(_ variant: ResNet.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (resnet.py)") {
-            try ResNet.graph(variant, weights: $0, size: $1)
-        }
-    }
-
-    static func efficientNet(_ variant: EfficientNet.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (efficientnet.py)") {
-            try EfficientNet.graph(variant, weights: $0, size: $1)
-        }
-    }
-
-    static func mnasnet(_ variant: MNASNet.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (mnasnet.py)") {
-            try MNASNet.graph(variant, weights: $0, size: $1)
-        }
-    }
-
-    static func regnet(_ name: String) -> ModelEntry {
-        torchvision(name, summary: "\(name), torchvision 0.14 (regnet.py)") { try RegNet.graph(name, weights: $0, size: $1) }
-    }
-
-    static func densenet(_ variant: DenseNet.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (densenet.py)") {
-            try DenseNet.graph(variant, weights: $0, size: $1)
-        }
-    }
-
-    static func squeezenet(_ variant: SqueezeNet.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (squeezenet.py)") {
-            try SqueezeNet.graph(variant, weights: $0, size: $1)
-        }
-    }
-
-    static func vgg(_ variant: VGG.Variant) -> ModelEntry {
-        torchvision(variant.rawValue, summary: "\(variant.rawValue), torchvision 0.14 (vgg.py)") {
-            try VGG.graph(variant, weights: $0, size: $1)
+    /// One entry per member of a torchvision family (`file` is its torchvision source, for the summary).
+    static func family<V: CatalogName>(
+        _ members: [V], file: String, _ build: @escaping @Sendable (V, WeightSource, Int) throws -> Graph
+    ) -> [ModelEntry] {
+        members.map { member in
+            torchvision(member.catalogName, summary: "\(member.catalogName), torchvision 0.14 (\(file))") {
+                try build(member, $0, $1)
+            }
         }
     }
 
@@ -187,3 +156,24 @@ public enum ModelCatalog {
         classNames: imageNetClassNames,
         builder: { try EfficientNetLite.lite0Graph(weights: $0, size: $1) })
 }
+
+/// A family member the catalog can name: a variant enum spelled as torchvision does, or the name itself.
+protocol CatalogName: Sendable {
+    var catalogName: String { get }
+}
+
+extension String: CatalogName {
+    var catalogName: String { self }
+}
+
+extension CatalogName where Self: RawRepresentable, RawValue == String {
+    var catalogName: String { rawValue }
+}
+
+extension ResNet.Variant: CatalogName {}
+extension EfficientNet.Variant: CatalogName {}
+extension MobileNetV3.Variant: CatalogName {}
+extension MNASNet.Variant: CatalogName {}
+extension VGG.Variant: CatalogName {}
+extension DenseNet.Variant: CatalogName {}
+extension SqueezeNet.Variant: CatalogName {}

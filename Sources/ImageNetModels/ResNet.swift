@@ -77,11 +77,7 @@ public enum ResNet {
             }
         }
         // head: (C, 7, 7) -> (classes)
-        x = g.flatten(g.adaptiveAvgPool(x))
-        let classes = weights.classCount(head: "fc.weight")
-        x = g.linear(
-            x, weight: weights.tensor("fc.weight", [classes, channels]), bias: weights.tensor("fc.bias", [classes]),
-            name: "fc")
+        x = TorchvisionLayers.poolAndLinear(g, x, weights, "fc", features: channels)
         g.output(x)
         try weights.finish()
         return try g.build()

@@ -5,7 +5,7 @@ import TensorCore
 
 // Layout letters: N batch, C channels, H/W spatial. Activations are (N, C, H, W) float32.
 
-/// torchvision's shared layers, used by EfficientNet, MobileNet V2/V3 and RegNet.
+/// torchvision's shared layers, used by EfficientNet, MobileNet V2/V3, RegNet, MNASNet and ResNet (and the Lite0 port's head).
 enum TorchvisionLayers {
     /// `Conv2dNormActivation`: a bias-free kxk convolution `<p>.0` with padding (k-1)/2, batch norm `<p>.1`,
     /// then `activation` (none for a linear projection).
