@@ -103,6 +103,9 @@ public enum ModelCatalog {
         + family(SqueezeNet.Variant.allCases, file: "squeezenet.py") { try SqueezeNet.graph($0, weights: $1, size: $2) }
         + family(["googlenet"], file: "googlenet.py") { _, w, size in try GoogLeNet.graph(weights: w, size: size) }
         + family(["inception_v3"], file: "inception.py") { _, w, size in try InceptionV3.graph(weights: w, size: size) }
+        + family(ShuffleNetV2.Variant.allCases, file: "shufflenetv2.py") { try ShuffleNetV2.graph($0, weights: $1, size: $2) }
+        + family(ConvNeXt.Variant.allCases, file: "convnext.py") { try ConvNeXt.graph($0, weights: $1, size: $2) }
+        + family(VisionTransformer.Variant.allCases, file: "vision_transformer.py") { try VisionTransformer.graph($0, weights: $1, size: $2) }
         + [efficientNetLite0]
 
     /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
@@ -177,3 +180,6 @@ extension MNASNet.Variant: CatalogName {}
 extension VGG.Variant: CatalogName {}
 extension DenseNet.Variant: CatalogName {}
 extension SqueezeNet.Variant: CatalogName {}
+extension ShuffleNetV2.Variant: CatalogName {}
+extension ConvNeXt.Variant: CatalogName {}
+extension VisionTransformer.Variant: CatalogName {}

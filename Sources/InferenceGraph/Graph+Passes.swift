@@ -10,8 +10,9 @@ import TensorCore
 // its own output (and a batch norm after a concat stays a batch norm).
 
 extension Graph {
-    /// Folds batch norm into the preceding conv, then fuses activations and residual adds into convs.
-    public func optimized() -> Graph { foldingBatchNorm().fusingPostOps() }
+    /// Folds batch norms and constant per-channel scales into the preceding convs, then fuses activations
+    /// and residual adds into convs, and drops the constants nothing reads any more.
+    public func optimized() -> Graph { foldingBatchNorm().foldingChannelScale().fusingPostOps().droppingUnread() }
 
     /// Folds each batch norm that follows a convolution (read by nothing else) into its weights and bias.
     ///
@@ -22,6 +23,18 @@ extension Graph {
                 return nil
             }
             conv.fold(bn)
+            return (.conv2d(conv), [])
+        }
+    }
+
+    /// Folds a constant `(K, 1, 1)` factor that multiplies a convolution's result (ConvNeXt's layer scale) into
+    /// its weights and bias.
+    public func foldingChannelScale() -> Graph {
+        rewriting { node, producer in
+            guard case .mul = node.op, case .conv2d(var conv) = producer.op, conv.postOps.isEmpty,
+                case .constant(let scale) = self[node.inputs[1]].op, scale.shape == [conv.outChannels, 1, 1]
+            else { return nil }
+            conv.scaleOutputChannels(by: scale.scalars)
             return (.conv2d(conv), [])
         }
     }
@@ -38,7 +51,7 @@ extension Graph {
             case .activation(let a):
                 conv.postOps.append(.activation(a))
                 return (.conv2d(conv), [])
-            case .add where conv.postOps.isEmpty:
+            case .add where conv.postOps.isEmpty && self[node.inputs[1]].shape == node.shape:
                 conv.postOps.append(.residualAdd)
                 return (.conv2d(conv), [node.inputs[1]])
             default:
@@ -70,6 +83,18 @@ extension Graph {
         return compacting(work)
     }
 
+    /// The graph without the nodes whose value nothing reads (constants left behind by folding).
+    public func droppingUnread() -> Graph {
+        var counts = consumerCounts()
+        var work: [Node?] = nodes
+        for i in work.indices.reversed() where counts[i] == 0 {
+            if case .input = nodes[i].op { continue }
+            for input in nodes[i].inputs { counts[input.index] -= 1 }
+            work[i] = nil
+        }
+        return compacting(work)
+    }
+
     /// Drops removed nodes and renumbers the values.
     private func compacting(_ work: [Node?]) -> Graph {
         var newIndex = [Int](repeating: -1, count: work.count)
@@ -87,14 +112,21 @@ extension Graph {
 extension Conv2D {
     /// Scales the weights and shifts the bias so that the conv computes `bn(conv(x))`.
     mutating func fold(_ bn: BatchNorm) {
-        let k = outChannels
-        let perChannel = weight.shape.elementCount / k
-        var b = bias?.scalars ?? [Float](repeating: 0, count: k)
-        for o in 0..<k {
-            let scale = bn.gamma.scalars[o] / (bn.variance.scalars[o] + bn.epsilon).squareRoot()
-            for i in o * perChannel..<(o + 1) * perChannel { weight.scalars[i] *= scale }
-            b[o] = (b[o] - bn.mean.scalars[o]) * scale + bn.beta.scalars[o]
+        let scales = (0..<outChannels).map { o in bn.gamma.scalars[o] / (bn.variance.scalars[o] + bn.epsilon).squareRoot() }
+        let b = bias?.scalars ?? [Float](repeating: 0, count: outChannels)
+        scaleOutputChannels(by: scales)
+        bias = Tensor(shape: [outChannels], scalars: (0..<outChannels).map { o in (b[o] - bn.mean.scalars[o]) * scales[o] + bn.beta.scalars[o] })
+    }
+
+    /// Makes the conv compute `conv(x) * scales[k]` for each output channel `k`.
+    mutating func scaleOutputChannels(by scales: [Float]) {
+        let perChannel = weight.shape.elementCount / outChannels
+        for o in 0..<outChannels {
+            for i in o * perChannel..<(o + 1) * perChannel { weight.scalars[i] *= scales[o] }
         }
-        bias = Tensor(shape: [k], scalars: b)
+        if var b = bias {
+            for o in 0..<outChannels { b.scalars[o] *= scales[o] }
+            bias = b
+        }
     }
 }

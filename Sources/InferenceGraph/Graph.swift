@@ -12,7 +12,7 @@ public struct Node: Sendable, Equatable {
     public var name: String
     public var op: Op
     public var inputs: [ValueID]
-    /// `[C, H, W]` for images, `[F]` after flatten/linear.
+    /// `[C, H, W]` for images, `[T, D]` for token sequences, `[F]` for pooled features and logits.
     public var shape: Shape
 }
 

@@ -72,15 +72,49 @@ public final class GraphBuilder {
     public func silu(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .silu, name: name) }
     public func hardswish(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardswish, name: name) }
     public func hardsigmoid(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardsigmoid, name: name) }
+    public func gelu(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .gelu, name: name) }
 
-    /// `a + b`, equal shapes.
+    /// `a + b`; `b` broadcasts onto `a` (same rank, each axis equal or 1).
     public func add(_ a: ValueID, _ b: ValueID, name: String? = nil) -> ValueID { add(.add, [a, b], name) }
 
-    /// `a * b`; `b` may be `(C, 1, 1)` (squeeze-and-excitation scaling).
+    /// `a * b`; `b` broadcasts onto `a`, such as a `(C, 1, 1)` squeeze-and-excitation gate.
     public func mul(_ a: ValueID, _ b: ValueID, name: String? = nil) -> ValueID { add(.mul, [a, b], name) }
 
-    /// `torch.cat(values, 1)`: `(C1, H, W) ++ (C2, H, W) ++ ... -> (C1 + C2 + ..., H, W)`.
-    public func concat(_ values: [ValueID], name: String? = nil) -> ValueID { add(.concat, values, name) }
+    /// `torch.cat(values, axis + 1)`; the default, axis 0, is channels: `(C1, H, W) ++ (C2, H, W) -> (C1 + C2, H, W)`.
+    public func concat(_ values: [ValueID], axis: Int = 0, name: String? = nil) -> ValueID { add(.concat(axis: axis), values, name) }
+
+    /// A tensor the same for every image: a parameter that is data, not weights of an op (class token,
+    /// position embedding, layer scale, attention bias).
+    public func constant(_ tensor: Tensor, name: String? = nil) -> ValueID { add(.constant(tensor), [], name) }
+
+    /// `nn.LayerNorm(D)` over the last axis, or with `axis: .channels` ConvNeXt's `LayerNorm2d` on `(C, H, W)`.
+    public func layerNorm(
+        _ x: ValueID, weight: Tensor, bias: Tensor, epsilon: Float = 1e-5, axis: LayerNorm.Axis = .last, name: String? = nil
+    ) -> ValueID {
+        add(.layerNorm(LayerNorm(gamma: weight, beta: bias, epsilon: epsilon, axis: axis)), [x], name)
+    }
+
+    /// `scale * (a @ b)`, or `scale * (a @ b.transpose(-2, -1))`: `(..., M, K) @ (..., K, N) -> (..., M, N)`.
+    public func matmul(_ a: ValueID, _ b: ValueID, transposeB: Bool = false, scale: Float = 1, name: String? = nil) -> ValueID {
+        add(.matmul(MatMul(transposeB: transposeB, scale: scale)), [a, b], name)
+    }
+
+    /// `softmax(x, dim=-1)`.
+    public func softmax(_ x: ValueID, name: String? = nil) -> ValueID { add(.softmax, [x], name) }
+
+    /// `F.normalize(x, dim=-1)`: rows of unit Euclidean norm.
+    public func l2Normalize(_ x: ValueID, name: String? = nil) -> ValueID { add(.l2Normalize, [x], name) }
+
+    /// `x.reshape(shape)` per image (row-major order kept).
+    public func reshape(_ x: ValueID, _ shape: Shape, name: String? = nil) -> ValueID { add(.reshape(shape), [x], name) }
+
+    /// `x.permute(order)` per image: output axis `i` is input axis `order[i]`.
+    public func permute(_ x: ValueID, _ order: [Int], name: String? = nil) -> ValueID { add(.permute(order), [x], name) }
+
+    /// `x.narrow(axis, start, end - start)` per image.
+    public func slice(_ x: ValueID, axis: Int, _ range: Range<Int>, name: String? = nil) -> ValueID {
+        add(.slice(Slice(axis: axis, start: range.lowerBound, end: range.upperBound)), [x], name)
+    }
 
     /// `max_pool2d`; `ceilMode` is PyTorch's `ceil_mode` (the last window may overhang the bottom/right edge).
     public func maxPool(
@@ -103,9 +137,12 @@ public final class GraphBuilder {
         add(.adaptiveAvgPool(height: height, width: width), [x], name)
     }
 
-    public func flatten(_ x: ValueID, name: String? = nil) -> ValueID { add(.flatten, [x], name) }
+    /// `torch.flatten(x, 1)`: a reshape to `(F)`.
+    public func flatten(_ x: ValueID, name: String? = nil) -> ValueID {
+        add(.reshape([shape(of: x).elementCount]), [x], name ?? "flatten_\(nodes.count)")
+    }
 
-    /// A fully connected layer with PyTorch's `[out, in]` weight.
+    /// A fully connected layer with PyTorch's `[out, in]` weight, over the last axis: `(..., in) -> (..., out)`.
     public func linear(_ x: ValueID, weight: Tensor, bias: Tensor? = nil, name: String? = nil) -> ValueID {
         add(.linear(Linear(weight: weight, bias: bias)), [x], name)
     }
@@ -117,6 +154,7 @@ public final class GraphBuilder {
         var shape: Shape = []
         if firstError == nil {
             do { shape = try op.outputShape(inputs.map { nodes[$0.index].shape }, node: nodeName) } catch { record(error) }
+            if !(1...5).contains(shape.rank) { record(.shapeMismatch(node: nodeName, detail: "values have rank 1 to 5 per image, got \(shape)")) }
         }
         nodes.append(Node(name: nodeName, op: op, inputs: inputs, shape: shape))
         return ValueID(nodes.count - 1)

@@ -1,8 +1,10 @@
 import Foundation
 import TensorCore
 
-// Layout letters used throughout: N batch, C input channels, K output channels, H/W spatial size.
-// Graph-level activations are NCHW float32; weights follow PyTorch's layouts.
+// Layout letters used throughout: N batch, C input channels, K output channels, H/W spatial size,
+// T tokens, D features. A value is one image's tensor of rank 1 to 5, the batch dimension implicit and
+// outermost: images `(C, H, W)`, token sequences `(T, D)`, attention heads `(heads, T, D)`, features `(F)`.
+// Graph-level activations are row-major float32; weights follow PyTorch's layouts.
 
 /// One operation of the graph; its operands are the node's `inputs`, in order.
 public enum Op: Sendable, Equatable {
@@ -14,21 +16,35 @@ public enum Op: Sendable, Equatable {
     case batchNorm(BatchNorm)
     /// An elementwise activation.
     case activation(Activation)
-    /// Elementwise sum of two tensors of the same shape.
+    /// Elementwise sum; the second operand broadcasts onto the first (same rank, each axis equal or 1).
     case add
-    /// Elementwise product; the second operand may be `(N, C, 1, 1)` broadcast over `(N, C, H, W)`.
+    /// Elementwise product, broadcasting as ``add`` (squeeze-and-excitation's `(C, 1, 1)` gate, layer scale).
     case mul
-    /// `torch.cat(inputs, 1)`: `(N, C1, H, W) ++ (N, C2, H, W) ++ ... -> (N, C1 + C2 + ..., H, W)`, any number of inputs.
-    case concat
+    /// `torch.cat(inputs, axis + 1)`: sizes add up along `axis`, every other axis equal; any number of inputs.
+    case concat(axis: Int)
+    /// A tensor that is the same for every image (class token, position embedding, attention bias and mask).
+    case constant(Tensor)
+    /// Layer normalization over the last axis, or over the channels of a `(C, H, W)` image.
+    case layerNorm(LayerNorm)
+    /// `a @ b` (or `a @ bᵀ`) over the last two axes, batched over the leading ones, times a scale.
+    case matmul(MatMul)
+    /// `softmax(x, dim=-1)`.
+    case softmax
+    /// `F.normalize(x, dim=-1)`: each row divided by its Euclidean norm (at least 1e-12); Swin V2's cosine attention.
+    case l2Normalize
+    /// The same row-major elements in another shape (`torch.reshape`; flatten is a reshape to `(F)`).
+    case reshape(Shape)
+    /// `x.permute(order)`: output axis `i` is input axis `order[i]` (per image; the batch stays outermost).
+    case permute([Int])
+    /// `x.narrow(axis, start, end - start)`: the elements `start..<end` along one axis.
+    case slice(Slice)
     /// Max pooling; padding counts as -infinity, as in PyTorch.
     case maxPool(Pool)
     /// Average pooling; `countIncludePad` follows `torch.nn.functional.avg_pool2d`.
     case avgPool(Pool, countIncludePad: Bool)
     /// `torch.nn.functional.adaptive_avg_pool2d` to `(height, width)`.
     case adaptiveAvgPool(height: Int, width: Int)
-    /// `(N, C, H, W) -> (N, C*H*W)`.
-    case flatten
-    /// `y = x W^T + b` with PyTorch's weight layout `[out, in]`.
+    /// `y = x W^T + b` over the last axis, with PyTorch's weight layout `[out, in]`: `(..., in) -> (..., out)`.
     case linear(Linear)
 
     /// A short lowercase name for logs and node names.
@@ -41,10 +57,17 @@ public enum Op: Sendable, Equatable {
         case .add: "add"
         case .mul: "mul"
         case .concat: "concat"
+        case .constant: "constant"
+        case .layerNorm: "layernorm"
+        case .matmul: "matmul"
+        case .softmax: "softmax"
+        case .l2Normalize: "l2normalize"
+        case .reshape: "reshape"
+        case .permute: "permute"
+        case .slice: "slice"
         case .maxPool: "maxpool"
         case .avgPool: "avgpool"
         case .adaptiveAvgPool: "adaptiveavgpool"
-        case .flatten: "flatten"
         case .linear: "linear"
         }
     }
@@ -57,6 +80,8 @@ public enum Activation: String, Sendable, CaseIterable {
     case hardswish
     /// `relu6(x + 3) / 6` (MobileNetV3's squeeze-excitation gate).
     case hardsigmoid
+    /// `x * Φ(x)` with the exact normal CDF, `0.5 * x * (1 + erf(x / sqrt(2)))` (`nn.GELU()`'s default).
+    case gelu
 
     /// The scalar function, shared by every backend that evaluates activations itself; written as
     /// PyTorch's CPU kernels write it.
@@ -69,6 +94,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .silu: x / (1 + Foundation.exp(-x))
         case .hardswish: x * min(max(x + 3, 0), 6) / 6
         case .hardsigmoid: min(max(x + 3, 0), 6) / 6
+        case .gelu: 0.5 * x * (1 + Foundation.erf(x * Float(0.5).squareRoot()))
         }
     }
 }
@@ -159,4 +185,36 @@ public struct Pool: Sendable, Equatable {
 public struct Linear: Sendable, Equatable {
     public var weight: Tensor
     public var bias: Tensor?
+}
+
+/// `(x - mean) / sqrt(var + eps) * gamma + beta`, the statistics taken over the normalized axis.
+public struct LayerNorm: Sendable, Equatable {
+    public enum Axis: Sendable, Equatable {
+        /// `nn.LayerNorm(D)` on `(..., D)`.
+        case last
+        /// ConvNeXt's `LayerNorm2d`: each pixel of a `(C, H, W)` image normalized over its `C` channels.
+        case channels
+    }
+    public var gamma: Tensor, beta: Tensor
+    public var epsilon: Float
+    public var axis: Axis
+
+    public init(gamma: Tensor, beta: Tensor, epsilon: Float, axis: Axis) {
+        (self.gamma, self.beta, self.epsilon, self.axis) = (gamma, beta, epsilon, axis)
+    }
+}
+
+/// `scale * (a @ b)`, or `scale * (a @ bᵀ)` with `transposeB` (attention's `q @ kᵀ / sqrt(d)`).
+public struct MatMul: Sendable, Equatable {
+    public var transposeB: Bool
+    public var scale: Float
+
+    public init(transposeB: Bool = false, scale: Float = 1) { (self.transposeB, self.scale) = (transposeB, scale) }
+}
+
+/// `start..<end` along `axis` (a per-image axis).
+public struct Slice: Sendable, Equatable {
+    public var axis: Int, start: Int, end: Int
+
+    public init(axis: Int, start: Int, end: Int) { (self.axis, self.start, self.end) = (axis, start, end) }
 }

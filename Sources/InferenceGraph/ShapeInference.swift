@@ -40,27 +40,56 @@ extension Op {
             return inputs[0]
         case .activation:
             return inputs[0]
-        case .add:
-            guard inputs[0] == inputs[1] else { throw fail("add needs equal shapes, got \(inputs[0]) and \(inputs[1])") }
-            return inputs[0]
-        case .mul:
-            let a = try image(0), b = try image(1)
-            guard b.c == a.c, (b.h == a.h && b.w == a.w) || (b.h == 1 && b.w == 1) else {
-                throw fail("mul needs \(inputs[0]) or [\(a.c), 1, 1] as second operand, got \(inputs[1])")
-            }
-            return inputs[0]
-        case .concat:
+        case .add, .mul:
+            return try broadcasting(inputs[1], onto: inputs[0], fail)
+        case .concat(let axis):
             guard !inputs.isEmpty else { throw .malformed("\(node): concat needs at least one input") }
-            let first = try image(0)
-            var channels = 0
-            for i in inputs.indices {
-                let x = try image(i)
-                guard x.h == first.h, x.w == first.w else {
-                    throw fail("concat needs equal heights and widths, got \(inputs[0]) and \(inputs[i])")
+            guard axis >= 0, axis < inputs[0].rank else { throw .badParameter(node: node, detail: "axis \(axis) of \(inputs[0])") }
+            var out = inputs[0].dims
+            out[axis] = 0
+            for shape in inputs {
+                var others = shape.dims
+                guard others.count == out.count else { throw fail("concat needs equal ranks, got \(inputs[0]) and \(shape)") }
+                out[axis] += others[axis]
+                others[axis] = 0
+                guard others == out.enumerated().map({ $0.offset == axis ? 0 : $0.element }) else {
+                    throw fail("concat along axis \(axis) needs the other sizes equal, got \(inputs[0]) and \(shape)")
                 }
-                channels += x.c
             }
-            return [channels, first.h, first.w]
+            return Shape(out)
+        case .constant(let t):
+            return t.shape
+        case .layerNorm(let ln):
+            let d = ln.axis == .last ? inputs[0].dims.last ?? 0 : try image(0).c
+            for (label, t) in [("weight", ln.gamma), ("bias", ln.beta)] where t.shape != [d] {
+                throw .badParameter(node: node, detail: "\(label) has shape \(t.shape), expected [\(d)]")
+            }
+            return inputs[0]
+        case .matmul(let mm):
+            let (a, b) = (inputs[0].dims, inputs[1].dims)
+            guard a.count >= 2, b.count == a.count, a.dropLast(2) == b.dropLast(2) else {
+                throw fail("matmul needs two operands of equal rank >= 2 and equal leading axes, got \(inputs[0]) and \(inputs[1])")
+            }
+            let (k, n) = mm.transposeB ? (b[b.count - 1], b[b.count - 2]) : (b[b.count - 2], b[b.count - 1])
+            guard a[a.count - 1] == k else { throw fail("matmul inner sizes differ: \(inputs[0]) and \(inputs[1])\(mm.transposeB ? "ᵀ" : "")") }
+            return Shape(a.dropLast() + [n])
+        case .softmax, .l2Normalize:
+            return inputs[0]
+        case .reshape(let shape):
+            guard shape.elementCount == inputs[0].elementCount, shape.dims.allSatisfy({ $0 > 0 }) else {
+                throw fail("cannot reshape \(inputs[0]) to \(shape)")
+            }
+            return shape
+        case .permute(let order):
+            guard order.sorted() == Array(0..<inputs[0].rank) else { throw .badParameter(node: node, detail: "\(order) does not permute \(inputs[0])") }
+            return Shape(order.map { inputs[0][$0] })
+        case .slice(let s):
+            guard s.axis >= 0, s.axis < inputs[0].rank, 0 <= s.start, s.start < s.end, s.end <= inputs[0][s.axis] else {
+                throw .badParameter(node: node, detail: "slice \(s.start)..<\(s.end) of axis \(s.axis) of \(inputs[0])")
+            }
+            var out = inputs[0].dims
+            out[s.axis] = s.end - s.start
+            return Shape(out)
         case .maxPool(let pool), .avgPool(let pool, _):
             let x = try image(0)
             guard pool.stride.h > 0, pool.stride.w > 0 else { throw .badParameter(node: node, detail: "stride must be positive") }
@@ -71,19 +100,26 @@ extension Op {
             let x = try image(0)
             guard h > 0, w > 0 else { throw fail("adaptive pool output must be positive, got \(h)x\(w)") }
             return [x.c, h, w]
-        case .flatten:
-            return [inputs[0].elementCount]
         case .linear(let linear):
-            guard inputs[0].rank == 1 else { throw fail("linear expects a flat (F) input, got \(inputs[0]); flatten first") }
-            guard linear.weight.shape.rank == 2, linear.weight.shape[1] == inputs[0][0] else {
-                throw .badParameter(node: node, detail: "weight \(linear.weight.shape) does not take \(inputs[0][0]) features")
+            let features = inputs[0].dims.last ?? 0
+            guard linear.weight.shape.rank == 2, linear.weight.shape[1] == features else {
+                let hint = inputs[0].rank == 3 ? "; a linear layer reads the last axis: flatten first" : ""
+                throw .badParameter(node: node, detail: "weight \(linear.weight.shape) does not take \(features) features of \(inputs[0])\(hint)")
             }
             if let b = linear.bias, b.shape != [linear.weight.shape[0]] {
                 throw .badParameter(node: node, detail: "bias \(b.shape), expected [\(linear.weight.shape[0])]")
             }
-            return [linear.weight.shape[0]]
+            return Shape(inputs[0].dims.dropLast() + [linear.weight.shape[0]])
         }
     }
+}
+
+/// The shape of `a op b` where `b` broadcasts onto `a`: equal ranks, each axis of `b` equal to `a`'s or 1.
+private func broadcasting(_ b: Shape, onto a: Shape, _ fail: (String) -> GraphError) throws(GraphError) -> Shape {
+    guard a.rank == b.rank, zip(a.dims, b.dims).allSatisfy({ $1 == $0 || $1 == 1 }) else {
+        throw fail("\(b) does not broadcast onto \(a) (same rank, each axis equal or 1)")
+    }
+    return a
 }
 
 extension Pool {

@@ -35,27 +35,38 @@ public final class ReferenceModel: CompiledModel {
         values.reserveCapacity(graph.nodes.count)
         for node in graph.nodes {
             let operands = node.inputs.map { values[$0.index] }
-            if case .input = node.op { values.append(input) } else { values.append(Self.evaluate(node, operands)) }
+            if case .input = node.op { values.append(input) } else { values.append(Self.evaluate(node, operands, batchSize: input.n)) }
         }
         return values
     }
 
     // MARK: - Dispatch
 
-    static func evaluate(_ node: Node, _ x: [Batch]) -> Batch {
-        let out = Batch(n: x[0].n, shape: node.shape, data: [])
+    static func evaluate(_ node: Node, _ operands: [Batch], batchSize: Int) -> Batch {
+        // A constant is one image's tensor; an op reading it sees it repeated for every image, except a
+        // broadcasting add or mul, which reads it once.
+        let broadcasts = node.op == .add || node.op == .mul
+        let x = operands.enumerated().map { i, v in v.n == batchSize || (broadcasts && i == 1) ? v : v.repeated(batchSize) }
+        let out = Batch(n: batchSize, shape: node.shape, data: [])
         switch node.op {
         case .input: return x[0]
         case .conv2d(let conv): return convolve(x[0], conv, residual: x.count > 1 ? x[1] : nil, into: out)
         case .batchNorm(let bn): return batchNorm(x[0], bn)
         case .activation(let a): return x[0].map(a.apply)
-        case .add: return x[0].zip(x[1], +)
-        case .mul: return multiply(x[0], x[1])
-        case .concat: return concat(x, into: out)
+        case .add: return broadcasting(x[0], x[1], +)
+        case .mul: return broadcasting(x[0], x[1], *)
+        case .concat(let axis): return concat(x, axis: axis, into: out)
+        case .constant(let t): return Batch(n: 1, shape: t.shape, data: t.scalars)
+        case .layerNorm(let ln): return layerNorm(x[0], ln)
+        case .matmul(let mm): return matmul(x[0], x[1], mm, into: out)
+        case .softmax: return softmax(x[0])
+        case .l2Normalize: return l2Normalize(x[0])
+        case .reshape: return Batch(n: x[0].n, shape: node.shape, data: x[0].data)
+        case .permute(let order): return permute(x[0], order, into: out)
+        case .slice(let s): return slice(x[0], s, into: out)
         case .maxPool(let pool): return maxPool(x[0], pool, into: out)
         case .avgPool(let pool, let includePad): return avgPool(x[0], pool, countIncludePad: includePad, into: out)
         case .adaptiveAvgPool: return adaptiveAvgPool(x[0], into: out)
-        case .flatten: return Batch(n: x[0].n, shape: node.shape, data: x[0].data)
         case .linear(let linear): return fullyConnected(x[0], linear, into: out)
         }
     }
@@ -73,7 +84,8 @@ public struct Batch: Sendable {
 
     func map(_ f: (Float) -> Float) -> Batch { Batch(n: n, shape: shape, data: data.map(f)) }
 
-    func zip(_ other: Batch, _ f: (Float, Float) -> Float) -> Batch {
-        Batch(n: n, shape: shape, data: Swift.zip(data, other.data).map(f))
+    /// A single image's batch repeated `count` times.
+    func repeated(_ count: Int) -> Batch {
+        Batch(n: count, shape: shape, data: Array([[Float]](repeating: data, count: count).joined()))
     }
 }

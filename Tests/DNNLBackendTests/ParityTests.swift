@@ -16,11 +16,11 @@ final class ParityTests: XCTestCase {
     /// Builds a graph on a `channels x size x size` input with `body`, runs it on both backends, compares.
     @discardableResult
     func check(
-        channels: Int = 4, size: Int = 9, batches: [Int] = [1, 3], file: StaticString = #filePath, line: UInt = #line,
+        channels: Int = 4, size: Int = 9, height: Int? = nil, batches: [Int] = [1, 3], file: StaticString = #filePath, line: UInt = #line,
         _ body: (GraphBuilder, ValueID, inout SeededRandom) -> ValueID
     ) throws -> DNNLModel? {
         let g = GraphBuilder()
-        let x = g.input("x", channels: channels, height: size, width: size)
+        let x = g.input("x", channels: channels, height: height ?? size, width: size)
         g.output(body(g, x, &rng))
         let graph = try g.build()
         let reference = try ReferenceBackend().compile(graph, batchSize: 1)

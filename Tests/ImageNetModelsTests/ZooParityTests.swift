@@ -16,6 +16,7 @@ final class ZooParityTests: XCTestCase {
     static let models = [
         "efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf",
         "densenet121", "squeezenet1_1", "googlenet", "inception_v3", "mobilenet_v3_large", "mobilenet_v3_small",
+        "shufflenet_v2_x1_0", "convnext_tiny", "vit_b_16",
     ]
 
     nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
@@ -48,6 +49,9 @@ final class ZooParityTests: XCTestCase {
     func testSqueezeNet11() throws { try check("squeezenet1_1", size: 224) }
     func testGoogLeNet() throws { try check("googlenet", size: 224) }
     func testInceptionV3() throws { try check("inception_v3", size: 299) }
+    func testShuffleNetV2() throws { try check("shufflenet_v2_x1_0", size: 224) }
+    func testConvNeXtTiny() throws { try check("convnext_tiny", size: 224) }
+    func testViTB16() throws { try check("vit_b_16", size: 224) }
 
     /// The published DenseNet files spell the layers' keys `denselayer1.norm.1.weight`: the builder must ask for
     /// those when the file has them (served here from the oracle's modern state_dict) and get the same logits.

@@ -41,7 +41,7 @@ final class ShapeInferenceTests: XCTestCase {
         let x = g.input("x", channels: 2, height: 8, width: 8)
         g.output(g.add(x, g.maxPool(x, kernel: 2, stride: 2)))
         XCTAssertThrowsError(try g.build()) { error in
-            XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "add_2", detail: "add needs equal shapes, got [2, 8, 8] and [2, 4, 4]"))
+            XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "add_2", detail: "[2, 4, 4] does not broadcast onto [2, 8, 8] (same rank, each axis equal or 1)"))
         }
     }
 
@@ -103,7 +103,7 @@ final class ShapeInferenceTests: XCTestCase {
         let x = g.input("x", channels: 2, height: 8, width: 8)
         g.output(g.concat([x, g.maxPool(x, kernel: 2, stride: 2)], name: "cat"))
         XCTAssertThrowsError(try g.build()) { error in
-            XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "cat", detail: "concat needs equal heights and widths, got [2, 8, 8] and [2, 4, 4]"))
+            XCTAssertEqual(error as? GraphError, .shapeMismatch(node: "cat", detail: "concat along axis 0 needs the other sizes equal, got [2, 8, 8] and [2, 4, 4]"))
         }
     }
 }

@@ -41,7 +41,31 @@ def run(folder):
         y = F.batch_norm(t["x"], t["mean"], t["var"], t["weight"], t["bias"], training=False, eps=p["eps"])
     elif op == "linear":
         y = F.linear(t["x"], t["w"], t["b"])
-    elif op in ("relu", "relu6", "sigmoid", "silu", "hardswish", "hardsigmoid"):
+    elif op == "layer_norm":
+        # over the last axis of x viewed as p["view"] (the batch first), or over channels (ConvNeXt's LayerNorm2d)
+        if p.get("channels"):
+            y = F.layer_norm(t["x"].permute(0, 2, 3, 1), t["weight"].shape, t["weight"], t["bias"], p["eps"]).permute(0, 3, 1, 2)
+        else:
+            y = F.layer_norm(t["x"].reshape(p["view"]), t["weight"].shape, t["weight"], t["bias"], p["eps"])
+    elif op == "attention":
+        # softmax(a @ a^T * scale) @ a over heads, a = x viewed as (N, heads, T, d)
+        a = t["x"].reshape(p["view"])
+        y = torch.softmax(a @ a.transpose(-2, -1) * p["scale"], dim=-1) @ a
+    elif op == "normalize":
+        y = F.normalize(t["x"].reshape(p["view"]), dim=-1)
+    elif op == "permute":
+        y = t["x"].reshape(p["view"]).permute(p["order"])
+    elif op == "narrow":
+        y = t["x"].reshape(p["view"]).narrow(p["dim"], p["start"], p["length"])
+    elif op == "tokens":
+        # ViT's input: a class token before the patches, then the position embedding added
+        x = t["x"].reshape(p["view"])
+        y = torch.cat([t["token"].expand(x.shape[0], -1, -1), x], dim=1) + t["pos"]
+    elif op == "linear_tokens":
+        y = F.linear(t["x"].reshape(p["view"]), t["w"], t["b"])
+    elif op == "broadcast":
+        y = t["x"] * t["scale"] + t["shift"]
+    elif op in ("relu", "relu6", "sigmoid", "silu", "hardswish", "hardsigmoid", "gelu"):
         y = getattr(F, op)(t["x"]) if op != "sigmoid" else torch.sigmoid(t["x"])
     else:
         raise SystemExit(f"unknown op {op}")

@@ -8,8 +8,10 @@ For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 tra
 and prints one JSON line per model: {"model", "size", "max_abs_logit"}. Arrays are little-endian float32.
 Models whose pretrained weights need constructor arguments (GoogLeNet, Inception V3: transform_input, aux heads)
 are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay in the state_dict but do not run.
-Every BatchNorm gets random statistics and affine parameters (so folding them is exercised) and every
-bias torchvision initialises to zero gets random values, so that parity means something.
+Every BatchNorm gets random statistics and affine parameters (so folding them is exercised), every LayerNorm
+random affine parameters, every bias torchvision initialises to zero random values, and every other tensor
+initialised to a constant (ViT's class token and zero head, ConvNeXt's 1e-6 layer scale, attention's zero
+in_proj_bias) random values of a sensible size, so that parity means something.
 """
 import json
 import sys
@@ -38,8 +40,22 @@ def randomize(model, generator):
             module.bias.data = (u() - 0.5) * 0.4
             module.running_mean.data = (u() - 0.5) * 0.4
             module.running_var.data = 0.5 + u()
+        elif isinstance(module, torch.nn.LayerNorm):  # ConvNeXt's LayerNorm2d too
+            u = lambda: torch.rand(module.weight.shape, generator=generator)  # noqa: E731
+            module.weight.data = 0.5 + u()
+            module.bias.data = (u() - 0.5) * 0.4
         elif isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)) and module.bias is not None:
             module.bias.data = (torch.rand(module.bias.shape, generator=generator) - 0.5) * 0.2
+    for name, parameter in model.named_parameters():
+        if parameter.numel() < 2 or parameter.min() != parameter.max():
+            continue
+        u = torch.rand(parameter.shape, generator=generator)
+        if name.endswith("layer_scale"):  # a per-channel gain: keep each block's branch alive
+            parameter.data = 0.5 + u
+        elif parameter.dim() == 2:  # a zero-initialised head: uniform with fan-in variance
+            parameter.data = (u * 2 - 1) * (3 / parameter.shape[1]) ** 0.5
+        else:  # tokens, position embeddings, biases
+            parameter.data = (u - 0.5) * 0.4
 
 
 def build(name, seed):

@@ -105,6 +105,47 @@ final class TorchOracleTests: XCTestCase {
         cases.append(Case(op: "linear", params: [:], tensors: ["x": rng.tensor([3, 3, 2, 2]), "w": fw, "b": fb], flattenForTorch: true) { g, v in
             g.linear(g.flatten(v), weight: fw, bias: fb)
         })
+        return cases + sequenceCases(&rng)
+    }
+
+    /// The ops of transformers and ConvNeXt, on the (N, 4, 6, 8) input viewed as tokens or heads.
+    func sequenceCases(_ rng: inout SeededRandom) -> [Case] {
+        let x = rng.tensor([2, 4, 6, 8], scale: 3)
+        var cases: [Case] = []
+        let (gamma, beta) = (rng.tensor([8]), rng.tensor([8]))
+        cases.append(Case(op: "layer_norm", params: ["view": [2, 24, 8], "eps": 1e-6], tensors: ["x": x, "weight": gamma, "bias": beta]) { g, v in
+            g.layerNorm(g.reshape(v, [24, 8]), weight: gamma, bias: beta, epsilon: 1e-6)
+        })
+        let (cGamma, cBeta) = (rng.tensor([4]), rng.tensor([4]))
+        cases.append(Case(op: "layer_norm", params: ["channels": true, "eps": 1e-6], tensors: ["x": x, "weight": cGamma, "bias": cBeta]) { g, v in
+            g.layerNorm(v, weight: cGamma, bias: cBeta, epsilon: 1e-6, axis: .channels)
+        })
+        cases.append(Case(op: "attention", params: ["view": [2, 2, 12, 8], "scale": 0.35], tensors: ["x": x]) { g, v in
+            let a = g.reshape(v, [2, 12, 8])
+            return g.matmul(g.softmax(g.matmul(a, a, transposeB: true, scale: 0.35)), a)
+        })
+        cases.append(Case(op: "normalize", params: ["view": [2, 24, 8]], tensors: ["x": x]) { g, v in g.l2Normalize(g.reshape(v, [24, 8])) })
+        cases.append(Case(op: "permute", params: ["view": [2, 4, 3, 2, 8], "order": [0, 3, 1, 4, 2]], tensors: ["x": x]) { g, v in
+            g.permute(g.reshape(v, [4, 3, 2, 8]), [2, 0, 3, 1])
+        })
+        cases.append(Case(op: "narrow", params: ["view": [2, 4, 6, 8], "dim": 2, "start": 1, "length": 3], tensors: ["x": x]) { g, v in
+            g.slice(v, axis: 1, 1..<4)
+        })
+        let (token, pos) = (rng.tensor([1, 1, 8]), rng.tensor([1, 25, 8]))
+        cases.append(Case(op: "tokens", params: ["view": [2, 24, 8]], tensors: ["x": x, "token": token, "pos": pos]) { g, v in
+            let cls = g.constant(Tensor(shape: [1, 8], scalars: token.scalars))
+            let sequence = g.concat([cls, g.reshape(v, [24, 8])], axis: 0)
+            return g.add(sequence, g.constant(Tensor(shape: [25, 8], scalars: pos.scalars)))
+        })
+        let (tw, tb) = (rng.tensor([5, 8]), rng.tensor([5]))
+        cases.append(Case(op: "linear_tokens", params: ["view": [2, 24, 8]], tensors: ["x": x, "w": tw, "b": tb]) { g, v in
+            g.linear(g.reshape(v, [24, 8]), weight: tw, bias: tb)
+        })
+        let (scale, shift) = (rng.tensor([1, 4, 1, 8]), rng.tensor([1, 1, 6, 1]))
+        cases.append(Case(op: "broadcast", params: [:], tensors: ["x": x, "scale": scale, "shift": shift]) { g, v in
+            let scaled = g.mul(v, g.constant(Tensor(shape: [4, 1, 8], scalars: scale.scalars)))
+            return g.add(scaled, g.constant(Tensor(shape: [1, 6, 1], scalars: shift.scalars)))
+        })
         return cases
     }
 

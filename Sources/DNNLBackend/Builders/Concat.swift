@@ -2,21 +2,24 @@ import CDNNL
 import InferenceGraph
 
 extension PlanBuilder {
-    /// `torch.cat` along channels with oneDNN's concat, each operand read in the layout its producer chose.
-    // (N, C1, H, W) ++ (N, C2, H, W) ++ ... -> (N, C1 + C2 + ..., H, W)
-    func addConcat(_ node: Node) throws {
+    /// `torch.cat` with oneDNN's concat. Along the channels of images each operand is read in the layout its
+    /// producer chose; along any other axis (a class token before the patches) everything is plain.
+    // (N, C1, H, W) ++ (N, C2, H, W) ++ ... -> (N, C1 + C2 + ..., H, W);  (N, ..., A1, ...) ++ ... -> (N, ..., A1 + ..., ...)
+    func addConcat(_ node: Node, axis: Int) throws {
         // step 1: sources as produced, in one data type (the first's: an operand of another type is
         // converted to it in plain layout); dst in the operands' layout (see concatTag)
         let type = try slot(node.inputs[0]).md.data_type
+        let channelsOfImages = axis == 0 && node.shape.rank == 3
         let srcMDs = try node.inputs.map { value in
             let md = try slot(value).md
-            return md.data_type == type ? md : try DNNL.memoryDesc(dims(value), type, Self.plainTag(rank: dims(value).count))
+            return md.data_type == type && channelsOfImages ? md : try plainMD(dims(value), type)
         }
-        let dst = try DNNL.memoryDesc(dims(ValueID(current)), type, Self.concatTag(srcMDs))
+        let tag = channelsOfImages ? Self.concatTag(srcMDs) : Self.plainTag(rank: node.shape.rank + 1)
+        let dst = try DNNL.memoryDesc(dims(ValueID(current)), type, tag)
         // step 2-3: primitive descriptor, and the dst layout as it fixed it
         let attr = try DNNL.attributes()
         defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.concatDesc(srcMDs, axis: 1, dst: dst, attr, engine)
+        let pd = try DNNL.concatDesc(srcMDs, axis: axis + 1, dst: dst, attr, engine)
         let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
         // step 5-6: bind and append (no weights)
         var args: [(Int32, dnnl_memory_t)] = []

@@ -61,6 +61,7 @@ extension Activation {
         case .hardswish: [(dnnl_eltwise_hardswish, 0, 0)]
         // NOTE: oneDNN 2.6 has no hardsigmoid eltwise: x / 6 + 0.5, then clip to [0, 1].
         case .hardsigmoid: [(dnnl_eltwise_linear, 1 / 6, 0.5), (dnnl_eltwise_clip, 0, 1)]
+        case .gelu: [(dnnl_eltwise_gelu_erf, 0, 0)]
         }
     }
 }

@@ -21,13 +21,15 @@ extension PlanBuilder {
         }
     }
 
-    /// `a + b` or `a * b` (b possibly `(N, C, 1, 1)`), on a's layout, in place into a when it dies here.
-    // (N, C, H, W) op (N, C, H, W) | (N, C, 1, 1) -> (N, C, H, W)
+    /// `a + b` or `a * b`, `b` broadcast onto `a` (a `(N, C, 1, 1)` gate, a `(1, T, D)` constant), on a's
+    /// layout, in place into a when it dies here.
+    // (N, d1, ..., dk) op (N | 1, d1 | 1, ..., dk | 1) -> (N, d1, ..., dk)
     func addBinary(_ node: Node, _ algorithm: dnnl_alg_kind_t) throws {
         let (a, b) = (node.inputs[0], node.inputs[1])
         let aMD = try slot(a).md
         // A same-shape operand must share a's layout; a broadcast one keeps its own (its dims differ anyway).
-        let bMD = dims(a) == dims(b) ? aMD : try slot(b).md
+        let ownB = try slot(b).md
+        let bMD = DNNL.dims(of: ownB) == dims(a) ? aMD : ownB
         let desc = try DNNL.binaryDesc(algorithm, src0: aMD, src1: bMD, dst: aMD)
         let attr = try DNNL.attributes()
         defer { DNNL.attributesDestroy(attr) }

@@ -111,6 +111,42 @@ enum DNNL {
         try check(dnnl_memory_set_data_handle(memory, handle), "dnnl_memory_set_data_handle")
     }
 
+    /// The buffer a memory object reads and writes.
+    ///
+    /// The corresponding C function is `dnnl_memory_get_data_handle`.
+    static func handle(_ memory: dnnl_memory_t) throws(DNNLError) -> UnsafeMutableRawPointer? {
+        var handle: UnsafeMutableRawPointer?
+        try check(dnnl_memory_get_data_handle(memory, &handle), "dnnl_memory_get_data_handle")
+        return handle
+    }
+
+    /// The logical dims of `md`.
+    static func dims(of md: dnnl_memory_desc_t) -> [Int] {
+        withUnsafeBytes(of: md.dims) { raw in raw.bindMemory(to: Int64.self).prefix(Int(md.ndims)).map(Int.init) }
+    }
+
+    /// `md` with its axes moved: axis `i` of `md` becomes axis `permutation[i]` of the result, which reads
+    /// the same bytes (a transposed view, no copy).
+    ///
+    /// The corresponding C function is `dnnl_memory_desc_permute_axes`.
+    static func permuteAxes(_ md: dnnl_memory_desc_t, _ permutation: [Int]) throws(DNNLError) -> dnnl_memory_desc_t {
+        var out = dnnl_memory_desc_t()
+        var source = md
+        let order = permutation.map(Int32.init)
+        try check(dnnl_memory_desc_permute_axes(&out, &source, order), "dnnl_memory_desc_permute_axes")
+        return out
+    }
+
+    /// The part of `parent` of size `dims` starting at `offsets` (a view into the parent's bytes).
+    ///
+    /// The corresponding C function is `dnnl_memory_desc_init_submemory`.
+    static func submemoryDesc(_ parent: dnnl_memory_desc_t, dims: [Int], offsets: [Int]) throws(DNNLError) -> dnnl_memory_desc_t {
+        var out = dnnl_memory_desc_t()
+        var source = parent
+        try check(dnnl_memory_desc_init_submemory(&out, &source, Self.dims(dims), Self.dims(offsets)), "dnnl_memory_desc_init_submemory")
+        return out
+    }
+
     /// Destroys a memory object (not its buffer, which we own).
     ///
     /// The corresponding C function is `dnnl_memory_destroy`.
@@ -181,6 +217,49 @@ enum DNNL {
         return desc
     }
 
+    /// A forward-inference layer normalization over the last axis of `data`, with scale and shift.
+    ///
+    /// The corresponding C function is `dnnl_layer_normalization_forward_desc_init`.
+    static func layerNormDesc(data: dnnl_memory_desc_t, epsilon: Float) throws(DNNLError) -> dnnl_layer_normalization_desc_t {
+        var desc = dnnl_layer_normalization_desc_t()
+        var md = data
+        let flags = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+        let status = dnnl_layer_normalization_forward_desc_init(&desc, dnnl_forward_inference, &md, nil, epsilon, UInt32(flags))
+        try check(status, "dnnl_layer_normalization_forward_desc_init")
+        return desc
+    }
+
+    /// A forward-inference softmax along `axis`, with the maximum subtracted first.
+    ///
+    /// The corresponding C function is `dnnl_softmax_v2_forward_desc_init`.
+    static func softmaxDesc(src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, axis: Int) throws(DNNLError) -> dnnl_softmax_v2_desc_t {
+        var desc = dnnl_softmax_v2_desc_t()
+        var (s, d) = (src, dst)
+        let status = dnnl_softmax_v2_forward_desc_init(&desc, dnnl_forward_inference, dnnl_softmax_accurate, &s, &d, Int32(axis))
+        try check(status, "dnnl_softmax_v2_forward_desc_init")
+        return desc
+    }
+
+    /// A reduction of `src` to the shape of `dst` (axes of size 1 are reduced).
+    ///
+    /// The corresponding C function is `dnnl_reduction_desc_init`.
+    static func reductionDesc(_ algorithm: dnnl_alg_kind_t, src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t, p: Float, epsilon: Float) throws(DNNLError) -> dnnl_reduction_desc_t {
+        var desc = dnnl_reduction_desc_t()
+        var (s, d) = (src, dst)
+        try check(dnnl_reduction_desc_init(&desc, algorithm, &s, &d, p, epsilon), "dnnl_reduction_desc_init")
+        return desc
+    }
+
+    /// A (batched) matrix multiplication `src @ weights` without bias; either operand may be a strided view.
+    ///
+    /// The corresponding C function is `dnnl_matmul_desc_init`.
+    static func matmulDesc(src: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, dst: dnnl_memory_desc_t) throws(DNNLError) -> dnnl_matmul_desc_t {
+        var desc = dnnl_matmul_desc_t()
+        var (s, w, d) = (src, weights, dst)
+        try check(dnnl_matmul_desc_init(&desc, &s, &w, nil, &d), "dnnl_matmul_desc_init")
+        return desc
+    }
+
     /// A forward-inference inner product (fully connected layer).
     ///
     /// The corresponding C function is `dnnl_inner_product_forward_desc_init`.
@@ -193,18 +272,24 @@ enum DNNL {
 
     // MARK: - Attributes and post-ops
 
-    /// Attributes with the given post-ops (each an eltwise or a sum) and, for primitives of a run, a user scratchpad.
+    /// Attributes with the given post-ops (each an eltwise or a sum), a common output scale, and, for
+    /// primitives of a run, a user scratchpad.
     ///
     /// The corresponding C functions are `dnnl_primitive_attr_create`, `dnnl_primitive_attr_set_scratchpad_mode`,
+    /// `dnnl_primitive_attr_set_output_scales`,
     /// `dnnl_post_ops_create`, `dnnl_post_ops_append_eltwise`, `dnnl_post_ops_append_sum` and
     /// `dnnl_primitive_attr_set_post_ops`.
-    static func attributes(postOps: [DNNLPostOp] = [], userScratchpad: Bool = true) throws(DNNLError) -> dnnl_primitive_attr_t {
+    static func attributes(postOps: [DNNLPostOp] = [], outputScale: Float = 1, userScratchpad: Bool = true) throws(DNNLError) -> dnnl_primitive_attr_t {
         var attr: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
         guard let attr else { throw .call(function: "dnnl_primitive_attr_create", status: -1) }
         do {
             if userScratchpad {
                 try check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "dnnl_primitive_attr_set_scratchpad_mode")
+            }
+            if outputScale != 1 {
+                var scale = outputScale
+                try check(dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale), "dnnl_primitive_attr_set_output_scales")
             }
             guard !postOps.isEmpty else { return attr }
             var ops: dnnl_post_ops_t?

@@ -35,7 +35,7 @@ final class PlanBuilder {
     private var arena = Arena()
     /// Arena buffer `i` (also owned by the plan).
     private(set) var arenaBuffers: [UnsafeMutableRawPointer] = []
-    private var temporaries: [Int] = []
+    var temporaries: [Int] = []
     private var scratchpads: [(step: Int, md: dnnl_memory_desc_t)] = []
     private(set) var current = 0
 
@@ -77,12 +77,19 @@ final class PlanBuilder {
         case .activation(let a): try addEltwise(node, a)
         case .add: try addBinary(node, dnnl_binary_add)
         case .mul: try addBinary(node, dnnl_binary_mul)
-        case .concat: try addConcat(node)
+        case .concat(let axis): try addConcat(node, axis: axis)
+        case .constant(let tensor): try addConstant(node, tensor)
+        case .layerNorm(let ln): try addLayerNorm(node, ln)
+        case .matmul(let mm): try addMatMul(node, mm)
+        case .softmax: try addSoftmax(node)
+        case .l2Normalize: try addL2Normalize(node)
+        case .reshape: try addReshape(node)
+        case .permute(let order): try addPermute(node, order)
+        case .slice(let s): try addSlice(node, s)
         case .maxPool(let pool): try addPooling(node, pool, dnnl_pooling_max)
         case .avgPool(let pool, let includePad):
             try addPooling(node, pool, includePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)
         case .adaptiveAvgPool: try addAdaptiveAvgPool(node)
-        case .flatten: try addFlatten(node)
         case .linear(let linear): try addInnerProduct(node, linear)
         }
     }
@@ -129,7 +136,43 @@ final class PlanBuilder {
         return memory
     }
 
-    /// Sets the current node's output to an existing memory (flatten's view).
+    /// `value` in plain row-major layout of `type` (default: its own type): its own memory, or a reordered copy.
+    func plain(_ value: ValueID, _ type: dnnl_data_type_t? = nil) throws -> (memory: dnnl_memory_t, md: dnnl_memory_desc_t) {
+        let md = try plainMD(dims(value), type ?? slot(value).md.data_type)
+        return (try source(value, as: md), md)
+    }
+
+    /// The plain row-major descriptor of `dims`.
+    func plainMD(_ dims: [Int], _ type: dnnl_data_type_t) throws -> dnnl_memory_desc_t {
+        try DNNL.memoryDesc(dims, type, Self.plainTag(rank: dims.count))
+    }
+
+    /// Sets the current node's output to `value`'s elements in plain row-major order, described by `md`
+    /// (same type and element count): `value`'s own buffer when it is plain already and dies here, else a copy.
+    func reinterpret(_ value: ValueID, as md: dnnl_memory_desc_t) throws {
+        let from = try slot(value)
+        let plain = try plainMD(dims(value), from.md.data_type)
+        if DNNL.equal(from.md, plain), let buffer = from.buffer, lastUse[value.index] == current {
+            slots[value.index]?.buffer = nil  // ownership moves to the output
+            slots[current] = Slot(md: md, memory: try memory(md, arenaBuffers[buffer]), buffer: buffer)
+            return
+        }
+        let (copy, buffer) = try allocate(plain)
+        try addReorder(from: from.memory, from.md, to: copy, plain, label: "\(graph[value].name) -> \(graph.nodes[current].name)")
+        slots[current] = Slot(md: md, memory: try memory(md, arenaBuffers[buffer]), buffer: buffer)
+    }
+
+    /// A second memory object over the bytes of `memory` (laid out as `md`), described by `viewMD`: reshaped,
+    /// transposed or a part. The graph input's bytes are the caller's, known only per run: it views a copy.
+    func view(_ memory: dnnl_memory_t, _ md: dnnl_memory_desc_t, as viewMD: dnnl_memory_desc_t) throws -> dnnl_memory_t {
+        if let handle = try DNNL.handle(memory) { return try self.memory(viewMD, handle) }
+        let (copy, buffer) = try allocate(md)
+        temporaries.append(buffer)
+        try addReorder(from: memory, md, to: copy, md, label: "copy of the input for \(graph.nodes[current].name)")
+        return try self.memory(viewMD, arenaBuffers[buffer])
+    }
+
+    /// Sets the current node's output to an existing memory.
     func setOutput(_ slot: Slot) { slots[current] = slot }
 
     func allocate(_ md: dnnl_memory_desc_t) throws -> (dnnl_memory_t, Int) {
@@ -248,8 +291,8 @@ final class PlanBuilder {
         try addReorder(from: value.memory, value.md, to: memory, md, label: "\(graph[graph.output].name) -> output")
     }
 
-    /// The row-major tag for a rank (`ab`, `abc`, `abcd`, ...).
+    /// The row-major tag for a rank (`ab`, `abc`, `abcd`, ...), up to 6 (a rank-5 value and its batch).
     static func plainTag(rank: Int) -> dnnl_format_tag_t {
-        [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde][max(0, min(rank, 5) - 1)]
+        [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef][max(0, min(rank, 6) - 1)]
     }
 }

@@ -14,22 +14,13 @@ extension ReferenceModel {
         return Batch(n: x.n, shape: x.shape, data: data)
     }
 
-    /// `a * b`, where `b` is either `a`'s shape or `(C, 1, 1)` broadcast over each plane.
-    // (N, C, H, W) x (N, C, 1, 1) -> (N, C, H, W)
-    static func multiply(_ a: Batch, _ b: Batch) -> Batch {
-        let plane = a.shape[1] * a.shape[2]
-        let broadcast = b.shape.elementCount != a.shape.elementCount
-        var data = a.data
-        for i in data.indices { data[i] *= b.data[broadcast ? i / plane : i] }
-        return Batch(n: a.n, shape: a.shape, data: data)
-    }
-
-    /// `y = x W^T + b`, `W` `[out, in]`.
-    // (N, F) -> (N, O)
+    /// `y = x W^T + b`, `W` `[out, in]`, for every row of the last axis.
+    // (N, ..., F) -> (N, ..., O)
     static func fullyConnected(_ x: Batch, _ linear: Linear, into out: Batch) -> Batch {
-        let (features, outputs) = (x.shape[0], out.shape[0])
-        var data = [Float](repeating: 0, count: x.n * outputs)
-        for n in 0..<x.n {
+        let (features, outputs) = (x.shape.dims.last!, out.shape.dims.last!)
+        let rows = x.n * x.shape.elementCount / features
+        var data = [Float](repeating: 0, count: rows * outputs)
+        for n in 0..<rows {
             for o in 0..<outputs {
                 var sum = linear.bias?.scalars[o] ?? 0
                 for f in 0..<features { sum += x.data[n * features + f] * linear.weight.scalars[o * features + f] }

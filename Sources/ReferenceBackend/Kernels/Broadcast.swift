@@ -1,0 +1,31 @@
+import InferenceGraph
+
+extension ReferenceModel {
+    /// `a op b` with `b` broadcast onto `a`: each axis of `b` equal to `a`'s or 1 (the batch too, for a constant).
+    // (N, d1, ..., dk) op (N | 1, d1 | 1, ..., dk | 1) -> (N, d1, ..., dk)
+    static func broadcasting(_ a: Batch, _ b: Batch, _ f: (Float, Float) -> Float) -> Batch {
+        let aDims = [a.n] + a.shape.dims, bDims = [b.n] + b.shape.dims
+        // b's stride along each of a's axes: 0 where b has size 1
+        var bStrides = [Int](repeating: 0, count: bDims.count)
+        var stride = 1
+        for axis in bDims.indices.reversed() {
+            bStrides[axis] = bDims[axis] == 1 ? 0 : stride
+            stride *= bDims[axis]
+        }
+        var data = a.data
+        var index = [Int](repeating: 0, count: aDims.count)
+        for i in data.indices {
+            var j = 0
+            for axis in aDims.indices { j += index[axis] * bStrides[axis] }
+            data[i] = f(data[i], b.data[j])
+            var axis = aDims.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < aDims[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return Batch(n: a.n, shape: a.shape, data: data)
+    }
+}
