@@ -49,6 +49,45 @@ final class FineTunedModelTests: XCTestCase {
         }
     }
 
+    /// The Oxford-IIIT Pet breeds: a 37-class EfficientNet-B0, saved as `{"state_dict": ...}` by a fine-tuning
+    /// script, named by a JSON labels file, through `classify` to Parquet (read back by DuckDB), with its bicubic preset.
+    func testThirtySevenClassEfficientNetB0ToParquetMatchesPyTorch() throws {
+        let breeds = [
+            "Abyssinian", "american_bulldog", "american_pit_bull_terrier", "basset_hound", "beagle", "Bengal", "Birman", "Bombay",
+            "boxer", "British_Shorthair", "chihuahua", "Egyptian_Mau", "english_cocker_spaniel", "english_setter", "german_shorthaired",
+            "great_pyrenees", "havanese", "japanese_chin", "keeshond", "leonberger", "Maine_Coon", "miniature_pinscher", "newfoundland",
+            "Persian", "pomeranian", "pug", "Ragdoll", "Russian_Blue", "saint_bernard", "samoyed", "scottish_terrier", "shiba_inu",
+            "Siamese", "Sphynx", "staffordshire_bull_terrier", "wheaten_terrier", "yorkshire_terrier",
+        ]
+        let images = try FileManager.default.contentsOfDirectory(atPath: TestData.samples.path)
+            .filter { !$0.hasSuffix(".md") }.sorted().map { TestData.samples.appendingPathComponent($0).path }
+        let expected = try JSONSerialization.jsonObject(
+            with: Oracle.run("models_features.py", ["efficientnet_b0:37", work.path], stdin: Data(images.joined(separator: "\n").utf8)))
+            as? [String: Any] ?? [:]
+        let labelsFile = work.appendingPathComponent("breeds.json")
+        try JSONSerialization.data(withJSONObject: breeds).write(to: labelsFile)
+
+        let out = work.appendingPathComponent("pets.parquet")
+        let result = try CLI.run(
+            ["classify"] + images + ["--model", "efficientnet_b0", "--weights", work.appendingPathComponent("efficientnet_b0-37.pth").path,
+            "--labels", labelsFile.path, "--emit", "logits", "--output", out.path, "--batch-size", "3", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let rows = try ParquetRows.select(["path", "label", "class_index", "logits"], from: out)
+        let theirs = try ModelFixtures.floats(work.appendingPathComponent("logits.bin"))
+        XCTAssertEqual(rows.count, images.count)
+        XCTAssertEqual(theirs.count, images.count * 37)
+        for (i, row) in rows.enumerated() {
+            XCTAssertEqual(row[0] as? String, images[i])
+            let ours = (row[3] as? [Double] ?? []).map(Float.init)
+            let want = Array(theirs[i * 37..<(i + 1) * 37])
+            guard ours.count == 37 else { return XCTFail("\(images[i]): \(ours.count) logits") }
+            XCTAssertLessThanOrEqual(maxAbsDifference(ours, want), 1e-4 * (want.map(abs).max() ?? 1), images[i])
+            let top1 = (expected["top1"] as? [Int] ?? [])[i]
+            XCTAssertEqual(row[2] as? Int, top1, images[i])
+            XCTAssertEqual(row[1] as? String, breeds[top1], "the labels file names the classes")
+        }
+    }
+
     func testALabelsFileThatDoesNotMatchTheHeadIsOneLine() throws {
         let labelsFile = work.appendingPathComponent("three.json")
         try Data(#"["a", "b", "c"]"#.utf8).write(to: labelsFile)

@@ -135,28 +135,31 @@ struct ParquetRows {
     let embedding: [Float]
 
     static func read(_ url: URL) throws -> [ParquetRows] {
+        try select(["path", "class_index", "true_index", "embedding"], from: url).map { r in
+            ParquetRows(
+                path: r[0] as? String ?? "", classIndex: r[1] as? Int, trueIndex: r[2] as? Int,
+                embedding: (r[3] as? [Double] ?? []).map(Float.init))
+        }
+    }
+
+    /// `columns` of every row (NULL for a column the file lacks), as DuckDB's `read_parquet` gives them.
+    static func select(_ columns: [String], from url: URL) throws -> [[Any]] {
         guard let python = Oracle.venvPython else { throw XCTSkip("no test venv with duckdb: run `make test-venv`") }
         let script = """
             import duckdb, json, sys
             con = duckdb.connect()
             names = [d[0] for d in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [sys.argv[1]]).fetchall()]
-            has_true = "true_index" in names
-            q = "SELECT path, class_index, " + ("true_index" if has_true else "NULL") + ", embedding FROM read_parquet(?)"
-            print(json.dumps(con.execute(q, [sys.argv[1]]).fetchall()))
+            wanted = [c if c in names else "NULL" for c in sys.argv[2:]]
+            print(json.dumps(con.execute("SELECT " + ", ".join(wanted) + " FROM read_parquet(?)", [sys.argv[1]]).fetchall()))
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, url.path]
+        process.arguments = ["-c", script, url.path] + columns
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let rows = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
-        return rows.map { r in
-            ParquetRows(
-                path: r[0] as? String ?? "", classIndex: r[1] as? Int, trueIndex: r[2] as? Int,
-                embedding: (r[3] as? [Double] ?? []).map(Float.init))
-        }
+        return try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
     }
 }

@@ -3,10 +3,13 @@
 Usage: models_features.py MODEL OUTDIR [--port PORT_DIR --weights WEIGHTS] < image paths, one per line
 MODEL is `resnet50` (torchvision, random init seeded 0 with randomised batch norms, saved by torch to
 OUTDIR/resnet50.pth for the engine to load), `resnet18` (torchvision's, loading WEIGHTS: a state_dict or a
-training script's {"model": ...} with DataParallel's "module." prefix; its head's size from the file) or
-`efficientnet_lite0` (the efficientnet-lite-pytorch port at PORT_DIR with its real WEIGHTS).
-Each image is preprocessed as torchvision's ImageClassification preset does for the model (Resize 256,
-CenterCrop 224, ToTensor, Normalize with the model's mean/std). Writes, little-endian float32 row-major:
+training script's {"model": ...} with DataParallel's "module." prefix; its head's size from the file),
+`efficientnet_b0:CLASSES` (torchvision's with a head of CLASSES, random init as models_zoo.py does, saved as a
+fine-tuning script's {"state_dict": ...} to OUTDIR/efficientnet_b0-CLASSES.pth) or `efficientnet_lite0` (the
+efficientnet-lite-pytorch port at PORT_DIR with its real WEIGHTS).
+Each image is preprocessed as torchvision's ImageClassification preset does for the model (Resize 256 — bicubic
+for EfficientNet-B0 —, CenterCrop 224, ToTensor, Normalize with the model's mean/std). Writes, little-endian
+float32 row-major:
   OUTDIR/features.bin   (images, F)     `model.fc = Identity()` (ResNet) / `model._fc = Identity()` output
   OUTDIR/logits.bin     (images, 1000)  the full model's logits
 and prints JSON: {"features": F, "top1": [class per image], "top5": [[5 classes] per image]}.
@@ -51,6 +54,16 @@ def resnet18(weights):
     return model, head, ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 
+def efficientnet_b0(outdir, classes):
+    from models_zoo import build
+
+    model, _ = build("efficientnet_b0", 37, classes=classes)
+    torch.save({"state_dict": model.state_dict()}, f"{outdir}/efficientnet_b0-{classes}.pth")
+    head = model.classifier[1]
+    model.classifier[1] = torch.nn.Identity()
+    return model, head, ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+
+
 def lite0(port, weights):
     sys.path.insert(0, port)
     from efficientnet_lite_pytorch import EfficientNet
@@ -74,10 +87,13 @@ def main():
         body, head, (mean, std) = resnet50(args.outdir)
     elif args.model == "resnet18":
         body, head, (mean, std) = resnet18(args.weights)
+    elif args.model.startswith("efficientnet_b0:"):
+        body, head, (mean, std) = efficientnet_b0(args.outdir, int(args.model.split(":")[1]))
     else:
         body, head, (mean, std) = lite0(args.port, args.weights)
-    preset = transforms.Compose([
-        transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor(), transforms.Normalize(mean, std)])
+    bicubic = args.model.startswith("efficientnet_b0")
+    resize = transforms.Resize(256, transforms.InterpolationMode.BICUBIC if bicubic else transforms.InterpolationMode.BILINEAR)
+    preset = transforms.Compose([resize, transforms.CenterCrop(224), transforms.ToTensor(), transforms.Normalize(mean, std)])
     paths = [line.strip() for line in sys.stdin if line.strip()]
     features, logits = [], []
     for start in range(0, len(paths), 16):

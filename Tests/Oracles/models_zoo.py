@@ -58,14 +58,15 @@ def randomize(model, generator):
             parameter.data = (u - 0.5) * 0.4
 
 
-def build(name, seed):
-    """`name` as its pretrained weights construct it, randomly initialised from `seed`, randomised, in eval mode.
+def build(name, seed, classes=1000):
+    """`name` as its pretrained weights construct it (with a head of `classes`), randomly initialised from `seed`,
+    randomised, in eval mode.
 
     Returns the model and the generator, for drawing inputs from the same seed.
     """
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    model = models.get_model(name, weights=None, **PRETRAINED_KWARGS.get(name, {}))
+    model = models.get_model(name, weights=None, num_classes=classes, **PRETRAINED_KWARGS.get(name, {}))
     if name in HE_INIT:
         for module in model.modules():
             if isinstance(module, torch.nn.Conv2d):
