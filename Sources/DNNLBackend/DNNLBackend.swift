@@ -20,14 +20,19 @@ public struct DNNLBackend: Backend {
     }
 
     public struct Options: Sendable {
-        /// bf16 needs AVX512-BF16 (else fp32 with a warning).
+        /// bf16 needs AVX512-BF16 (else fp32 with a warning); int8 needs ``calibration``.
         public var precision: Precision
+        /// The int8 scales of the graph's layers (for `.int8`).
+        public var calibration: Calibration?
         /// OpenMP threads for each run; nil leaves OpenMP's default (OMP_NUM_THREADS or all cores).
         public var threads: Int?
         public var referenceImplementations: ReferencePolicy
 
-        public init(precision: Precision = .fp32, threads: Int? = nil, referenceImplementations: ReferencePolicy = .refuse) {
+        public init(
+            precision: Precision = .fp32, calibration: Calibration? = nil, threads: Int? = nil, referenceImplementations: ReferencePolicy = .refuse
+        ) {
             self.precision = precision
+            self.calibration = calibration
             self.threads = threads
             self.referenceImplementations = referenceImplementations
         }
@@ -55,7 +60,9 @@ public struct DNNLBackend: Backend {
 
     public func compile(_ graph: Graph, batchSize: Int) throws -> any CompiledModel {
         if let first = unsupportedNodes(of: graph).first { throw first }
-        let model = try DNNLModel(graph: graph.optimized(), options: options, precision: Self.effectivePrecision(options.precision))
+        let optimized = graph.optimized()
+        if options.precision == .int8 { try Self.checkCalibration(options.calibration, of: optimized) }
+        let model = try DNNLModel(graph: optimized, options: options, precision: Self.effectivePrecision(options.precision))
         try model.prepare(batchSize: batchSize)
         return model
     }
@@ -83,6 +90,16 @@ public struct DNNLBackend: Backend {
 
     /// The precisions this CPU runs natively, fastest last (`fp32`, then `bf16` with AVX512-BF16 or AMX).
     public static var nativePrecisions: [Precision] { hasNativeBF16 ? [.fp32, .bf16] : [.fp32] }
+
+    /// int8 needs scales for this graph's layers. A layer the calibration leaves out runs in fp32 (so a layer
+    /// can be kept exact by deleting its entry); a calibration that names none of them belongs to another graph.
+    static func checkCalibration(_ calibration: Calibration?, of graph: Graph) throws {
+        guard let calibration else { throw DNNLError.calibration("--precision int8 needs --calibration FILE") }
+        let names = graph.quantizableNodes().map { graph[$0].name }
+        guard names.contains(where: { calibration.layers[$0] != nil }) else {
+            throw DNNLError.calibration("the calibration (\(calibration.model)) has scales for none of this graph's \(names.count) int8 layers")
+        }
+    }
 
     /// `requested`, or fp32 with a warning when bf16 has no hardware support here.
     static func effectivePrecision(_ requested: Precision) -> Precision {

@@ -6,12 +6,15 @@ public enum DNNLError: UserFacingError {
     case call(function: String, status: Int)
     /// oneDNN would run a convolution with its slow reference implementation.
     case referenceImplementation(node: String, implementation: String)
+    /// int8 was asked for without scales, or with scales of another graph.
+    case calibration(String)
 
     public var message: String {
         switch self {
         case .call(let function, let status): "\(function) failed with \(Self.statusName(status))"
         case .referenceImplementation(let node, let impl):
             "oneDNN picked its reference implementation '\(impl)' for \(node), about 3000x slower than JIT code"
+        case .calibration(let detail): detail
         }
     }
 
@@ -20,6 +23,7 @@ public enum DNNLError: UserFacingError {
         case .call(_, let status) where status == 3:
             "oneDNN has no implementation for these parameters on this CPU; run the graph with ReferenceBackend"
         case .call: nil
+        case .calibration: "make one with `batchvision calibrate IMAGES --model M --weights W --output FILE`"
         case .referenceImplementation:
             "weights must use format_tag_any; set DNNLBackend.Options.referenceImplementations = .warn to run anyway"
         }

@@ -39,8 +39,8 @@ public final class DNNLModel: CompiledModel {
         if let plan = plans[batchSize] { return plan }
         applyThreadCount()
         let builder = PlanBuilder(
-            graph: graph, batchSize: batchSize, engine: engine, stream: stream,
-            computeType: precision == .bf16 ? dnnl_bf16 : dnnl_f32, options: options, constants: constants)
+            graph: graph, batchSize: batchSize, engine: engine, stream: stream, precision: precision, options: options,
+            constants: constants)
         let plan = try builder.build()
         plans[batchSize] = plan
         let kernels = Self.tally(plan.implementations.map(\.implementation))

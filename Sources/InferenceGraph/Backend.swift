@@ -41,6 +41,9 @@ public enum Precision: String, Sendable, CaseIterable {
     case fp32
     /// bf16 activations and weights with f32 accumulation, where the CPU runs bf16 natively.
     case bf16
+    /// int8 convolutions (u8/s8 inputs, s8 weights, s32 accumulation) with scales from a ``Calibration``;
+    /// depthwise convolutions and the other ops stay fp32.
+    case int8
 }
 
 extension Backend {

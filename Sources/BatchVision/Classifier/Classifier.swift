@@ -1,3 +1,4 @@
+import Crypto
 import DNNLBackend
 import Foundation
 import ImageNetModels
@@ -36,6 +37,10 @@ public final class Classifier {
     public let labels: [String]
     /// What runs the model: "oneDNN on avx2", "oneDNN on avx512_core_amx", or the reference backend.
     public let engine: String
+    /// The model's graph after batch-norm folding and fusion, as the backend compiled it.
+    public let graph: Graph
+    /// The SHA-256 of the int8 calibration in use, as `batchvision calibrate` writes it; nil unless int8.
+    public let calibrationSHA256: String?
     private let body: any CompiledModel
     private let head: (any CompiledModel)?
 
@@ -55,6 +60,13 @@ public final class Classifier {
         preprocessor = try Preprocessor(preset: preset)
 
         let graph = try entry.graph(weights: source, size: preset.cropSize).optimized()
+        self.graph = graph
+        if configuration.precision == .int8, let calibration = configuration.calibration {
+            try Self.check(calibration, model: entry.name, weightsSHA256: file?.1 ?? Calibrator.randomWeightsKey)
+            calibrationSHA256 = SHA256.hash(data: try calibration.json()).map { String(format: "%02x", $0) }.joined()
+        } else {
+            calibrationSHA256 = nil
+        }
         let backend = Self.backend(configuration)
         if configuration.embeddings {
             let (bodyGraph, headGraph) = try graph.splitHead()
@@ -156,7 +168,16 @@ public final class Classifier {
 
     private static func backend(_ configuration: ClassifierConfiguration) -> any Backend {
         if configuration.referenceBackend { return ReferenceBackend() }
-        return DNNLBackend(options: .init(precision: configuration.precision, threads: configuration.threads))
+        return DNNLBackend(
+            options: .init(precision: configuration.precision, calibration: configuration.calibration, threads: configuration.threads))
+    }
+
+    /// A calibration belongs to one model's weights: scales of other weights would run, and be wrong.
+    private static func check(_ calibration: Calibration, model: String, weightsSHA256: String) throws {
+        guard calibration.model == model, calibration.weightsSHA256 == weightsSHA256 else {
+            throw ClassifierError.calibrationMismatch(
+                made: "\(calibration.model) weights \(calibration.weightsSHA256.prefix(12))", running: "\(model) weights \(weightsSHA256.prefix(12))")
+        }
     }
 }
 
@@ -167,6 +188,7 @@ public enum ClassifierError: UserFacingError {
     case nothingToCompute
     case labelCount(Int, head: Int)
     case unknownWeightsPreset(String, model: String, known: [String])
+    case calibrationMismatch(made: String, running: String)
 
     public var message: String {
         switch self {
@@ -176,6 +198,7 @@ public enum ClassifierError: UserFacingError {
         case .unknownModel(let name): "unknown model '\(name)'"
         case .badBatchSize(let n): "batch size \(n) is out of range 1...1024"
         case .nothingToCompute: "--no-head leaves nothing to compute"
+        case .calibrationMismatch(let made, let running): "the calibration was made for \(made), not \(running)"
         }
     }
 
@@ -186,6 +209,7 @@ public enum ClassifierError: UserFacingError {
         case .nothingToCompute: "pass --emit embeddings with --no-head"
         case .labelCount: "give one label per output, in the order of the head's rows"
         case .unknownWeightsPreset: "pass one of those to --weights-preset, or --resize/--crop/--mean/--std"
+        case .calibrationMismatch: "calibrate these weights: `batchvision calibrate IMAGES --model M --weights W --output FILE`"
         }
     }
 }

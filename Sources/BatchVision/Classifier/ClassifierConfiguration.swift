@@ -1,8 +1,11 @@
 import Foundation
 import InferenceGraph
 
-/// The precision a classifier computes in (fp32, or bf16 where the CPU has it).
+/// The precision a classifier computes in (fp32, bf16 where the CPU has it, or int8 with a calibration).
 public typealias Precision = InferenceGraph.Precision
+
+/// The int8 scales of a model's layers, as `batchvision calibrate` writes them.
+public typealias Calibration = InferenceGraph.Calibration
 
 /// Which weights a classifier loads.
 public enum WeightsChoice: Sendable, Equatable {
@@ -18,6 +21,8 @@ public struct ClassifierConfiguration: Sendable {
     public var weights: WeightsChoice = .file(nil)
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     public var precision: Precision = .fp32
+    /// The int8 scales (`--calibration`), made by ``Calibrator`` for these weights; needed for `.int8`.
+    public var calibration: Calibration?
     public var batchSize: Int = 16
     /// The user's preprocessing choices, applied over the preset of the weights (see ``weightsPreset``).
     public var preset = PresetOverrides()

@@ -167,6 +167,7 @@ public final class BatchJob {
             (.weightsSHA256, classifier.weightsFile?.sha256 ?? ""),
             (.preprocessing, "resize \(p.resizeSize) crop \(p.cropSize) mean \(p.mean) std \(p.std)"),
             (.precision, classifier.precision.rawValue),
+            (.calibrationSHA256, classifier.calibrationSHA256 ?? ""),
             (.labels, labels),
             (.labelsSHA256, labelsSHA256),
             (.head, classifier.hasHead ? "logits" : "none (--no-head)"),
@@ -185,7 +186,8 @@ public final class BatchJob {
         for location in locations { hasher.update(data: Data((location + "\n").utf8)) }
         let c = configuration
         let settings = "\(classifier.entry.name)|\(classifier.weightsFile?.sha256 ?? "random")|\(classifier.preset)|\(c.topK)|\(labelsSHA256)|"
-            + "\(c.extras.rawValue)|\(classifier.hasHead)|\(c.classifier.precision)|\(c.output.rowsPerFile)|\(String(describing: c.inputs.shard))"
+            + "\(c.extras.rawValue)|\(classifier.hasHead)|\(c.classifier.precision)|\(classifier.calibrationSHA256 ?? "")|\(c.output.rowsPerFile)|"
+            + "\(String(describing: c.inputs.shard))"
         hasher.update(data: Data(settings.utf8))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

@@ -18,7 +18,7 @@ extension PlanBuilder {
         let dstMD = try plainMD(dims(ValueID(current)), computeType)
         let desc = try DNNL.matmulDesc(src: a.md, weights: bMD, dst: dstMD)
         // step 2: primitive descriptor with the scale
-        let attr = try DNNL.attributes(outputScale: mm.scale)
+        let attr = try DNNL.attributes(outputScales: mm.scale == 1 ? [] : [mm.scale])
         defer { DNNL.attributesDestroy(attr) }
         let pd = try DNNL.primitiveDesc(desc, attr, engine)
         // step 5-6: bind and append

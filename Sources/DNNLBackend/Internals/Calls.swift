@@ -272,14 +272,14 @@ enum DNNL {
 
     // MARK: - Attributes and post-ops
 
-    /// Attributes with the given post-ops (each an eltwise or a sum), a common output scale, and, for
-    /// primitives of a run, a user scratchpad.
+    /// Attributes with the given post-ops (each an eltwise or a sum), output scales (one common scale, or one per
+    /// channel), and, for primitives of a run, a user scratchpad.
     ///
     /// The corresponding C functions are `dnnl_primitive_attr_create`, `dnnl_primitive_attr_set_scratchpad_mode`,
     /// `dnnl_primitive_attr_set_output_scales`,
     /// `dnnl_post_ops_create`, `dnnl_post_ops_append_eltwise`, `dnnl_post_ops_append_sum` and
     /// `dnnl_primitive_attr_set_post_ops`.
-    static func attributes(postOps: [DNNLPostOp] = [], outputScale: Float = 1, userScratchpad: Bool = true) throws(DNNLError) -> dnnl_primitive_attr_t {
+    static func attributes(postOps: [DNNLPostOp] = [], outputScales: [Float] = [], userScratchpad: Bool = true) throws(DNNLError) -> dnnl_primitive_attr_t {
         var attr: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
         guard let attr else { throw .call(function: "dnnl_primitive_attr_create", status: -1) }
@@ -287,9 +287,10 @@ enum DNNL {
             if userScratchpad {
                 try check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "dnnl_primitive_attr_set_scratchpad_mode")
             }
-            if outputScale != 1 {
-                var scale = outputScale
-                try check(dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale), "dnnl_primitive_attr_set_output_scales")
+            if !outputScales.isEmpty {
+                // one scale for everything (mask 0), or one per channel, dimension 1 (mask 1 << 1)
+                let mask: Int32 = outputScales.count == 1 ? 0 : 1 << 1
+                try check(dnnl_primitive_attr_set_output_scales(attr, Int64(outputScales.count), mask, outputScales), "dnnl_primitive_attr_set_output_scales")
             }
             guard !postOps.isEmpty else { return attr }
             var ops: dnnl_post_ops_t?

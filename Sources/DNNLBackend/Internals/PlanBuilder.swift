@@ -24,6 +24,8 @@ final class PlanBuilder {
     let stream: dnnl_stream_t
     /// The data type of convolution and inner-product activations and weights (f32 or bf16).
     let computeType: dnnl_data_type_t
+    /// The model's precision (int8 quantizes the convolutions its calibration has scales for).
+    let precision: Precision
     let options: DNNLBackend.Options
     let plan: Plan
     /// Weights and other constants, owned by the model and shared between its plans.
@@ -40,15 +42,16 @@ final class PlanBuilder {
     private(set) var current = 0
 
     init(
-        graph: Graph, batchSize: Int, engine: dnnl_engine_t, stream: dnnl_stream_t, computeType: dnnl_data_type_t,
+        graph: Graph, batchSize: Int, engine: dnnl_engine_t, stream: dnnl_stream_t, precision: Precision,
         options: DNNLBackend.Options, constants: ConstantStore
     ) {
+        self.precision = precision
+        self.computeType = precision == .bf16 ? dnnl_bf16 : dnnl_f32
         self.graph = graph
         self.constants = constants
         self.n = batchSize
         self.engine = engine
         self.stream = stream
-        self.computeType = computeType
         self.options = options
         self.plan = Plan(batchSize: batchSize)
         self.slots = Array(repeating: nil, count: graph.nodes.count)
@@ -72,7 +75,12 @@ final class PlanBuilder {
     private func add(_ node: Node) throws {
         switch node.op {
         case .input: try addInput(node)
-        case .conv2d(let conv): try addConvolution(node, conv)
+        case .conv2d(let conv):
+            if precision == .int8, let layer = options.calibration?.layers[node.name] {
+                try addInt8Convolution(node, conv, layer)
+            } else {
+                try addConvolution(node, conv)
+            }
         case .batchNorm(let bn): try addBatchNorm(node, bn)
         case .activation(let a): try addEltwise(node, a)
         case .add: try addBinary(node, dnnl_binary_add)
@@ -252,9 +260,13 @@ final class PlanBuilder {
         plan.steps.append(Step(label: label, primitive: primitive, args: args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }))
     }
 
-    /// Appends a run-time reorder (layout or type conversion, or a plain copy).
-    func addReorder(from src: dnnl_memory_t, _ srcMD: dnnl_memory_desc_t, to dst: dnnl_memory_t, _ dstMD: dnnl_memory_desc_t, label: String) throws {
-        let attr = try DNNL.attributes()
+    /// Appends a run-time reorder (layout or type conversion, or a plain copy), multiplying by `scale` (int8
+    /// quantization: rounded to nearest, saturated to the destination type).
+    func addReorder(
+        from src: dnnl_memory_t, _ srcMD: dnnl_memory_desc_t, to dst: dnnl_memory_t, _ dstMD: dnnl_memory_desc_t, scale: Float = 1,
+        label: String
+    ) throws {
+        let attr = try DNNL.attributes(outputScales: scale == 1 ? [] : [scale])
         defer { DNNL.attributesDestroy(attr) }
         let pd = try DNNL.reorderDesc(srcMD, dstMD, attr, engine)
         try append(pd, [(DNNL_ARG_FROM, src), (DNNL_ARG_TO, dst)], label: "reorder \(label)")

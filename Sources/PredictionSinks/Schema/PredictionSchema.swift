@@ -42,6 +42,8 @@ public enum PredictionSchema {
         case weightsSHA256 = "batchvision.weights_sha256"
         case preprocessing = "batchvision.preprocessing"
         case precision = "batchvision.precision"
+        /// The SHA-256 of the int8 calibration as `batchvision calibrate` writes it (empty unless int8).
+        case calibrationSHA256 = "batchvision.calibration_sha256"
         case labels = "batchvision.labels"
         case labelsSHA256 = "batchvision.labels_sha256"
         case head = "batchvision.head"

@@ -22,8 +22,11 @@ struct ModelOptionGroup: ParsableArguments {
     @Option(help: "Intra-op threads for inference.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "fp32 (PyTorch-exact within 1e-4) or bf16 (faster on CPUs with avx512_bf16; top-1 agrees on ~99%).")
+    @Option(help: "fp32 (PyTorch-exact within 1e-4), bf16 (faster on CPUs with avx512_bf16; top-1 agrees on ~99%) or int8 (needs --calibration).")
     var precision: Precision = .fp32
+
+    @Option(help: ArgumentHelp("The int8 scales `batchvision calibrate` wrote for these weights (with --precision int8).", valueName: "file"))
+    var calibration: String?
 
     @Option(help: "Images per model run.")
     var batchSize = 16
@@ -34,6 +37,10 @@ struct ModelOptionGroup: ParsableArguments {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (1...1024).contains(batchSize) else { throw ValidationError("--batch-size must be within 1...1024") }
         guard !(randomWeights && weights != nil) else { throw ValidationError("pass either --weights or --random-weights, not both") }
+        if precision == .int8, calibration == nil {
+            throw ValidationError("--precision int8 needs --calibration FILE (make one with `batchvision calibrate IMAGES --model M --output FILE`)")
+        }
+        if calibration != nil, precision != .int8 { throw ValidationError("--calibration is for --precision int8") }
     }
 
     /// The classifier configuration these options describe.
@@ -44,6 +51,7 @@ struct ModelOptionGroup: ParsableArguments {
             c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
             c.threads = threads
             c.precision = precision
+            c.calibration = try calibration.map(Calibration.read(contentsOf:))
             c.batchSize = batchSize
             c.preset = try preprocessing.overrides
             c.weightsPreset = weightsPreset

@@ -1,0 +1,59 @@
+import CDNNL
+import Foundation
+import InferenceGraph
+
+extension PlanBuilder {
+    /// A convolution in int8 with the scales of its ``Calibration/Layer``:
+    ///
+    /// ```
+    ///  x f32 ─► reorder × 1/inputScale ─► u8|s8 ─► conv, s8 weights round(w / weightScale[k]), s32 sums
+    ///        ─► × inputScale · weightScale[k] (output scales), post-ops in f32 ─► y f32
+    /// ```
+    /// NOTE: oneDNN 2.6 adds the bias before applying the output scales, so the bias goes in divided by them.
+    /// Zero points are never used: symmetric scales only (AMX in 2.6 mishandles zero points).
+    // (N, C, H, W) -> (N, K, H', W')
+    func addInt8Convolution(_ node: Node, _ conv: Conv2D, _ layer: Calibration.Layer) throws {
+        let x = node.inputs[0]
+        let (k, g) = (conv.outChannels, conv.groups)
+        guard layer.weightScales.count == k, layer.inputScale > 0 else {
+            throw DNNLError.calibration("\(node.name): the calibration has \(layer.weightScales.count) weight scales, the layer \(k) channels")
+        }
+        let cPerGroup = conv.weight.shape[1]
+        let (kh, kw) = conv.kernel
+        let weightDims = g > 1 ? [g, k / g, cPerGroup, kh, kw] : [k, cPerGroup, kh, kw]
+        // step 1: quantized src and weights, f32 dst, all in layouts oneDNN chooses
+        let srcAny = try DNNL.memoryDesc(dims(x), layer.unsigned ? dnnl_u8 : dnnl_s8, dnnl_format_tag_any)
+        let weightsAny = try DNNL.memoryDesc(weightDims, dnnl_s8, dnnl_format_tag_any)
+        let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
+        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), dnnl_f32, dnnl_format_tag_any)
+        let desc = try DNNL.convolutionDesc(
+            src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny,
+            strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
+            padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
+        // step 2: output scales per channel, and the post-ops
+        let scales = layer.weightScales.map { $0 * layer.inputScale }
+        let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl), outputScales: scales)
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        let srcMD = try DNNL.query(pd, dnnl_query_src_md)
+        let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
+        let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
+        // step 4: weights rounded to integers here (the f32 -> s8 reorder then only converts), bias pre-divided
+        let perChannel = conv.weight.shape.elementCount / k
+        let quantized = conv.weight.scalars.enumerated().map { i, w in
+            min(max((w / layer.weightScales[i / perChannel]).rounded(.toNearestOrEven), -127), 127)
+        }
+        let weights = try constant(quantized, dims: weightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
+        let bias = try constant((0..<k).map { (conv.bias?.scalars[$0] ?? 0) / scales[$0] }, dims: [k], tag: dnnl_a)
+        // step 5: the input quantized into a temporary; a residual sum accumulates into dst
+        let from = try slot(x)
+        let (src, buffer) = try allocate(srcMD)
+        temporaries.append(buffer)
+        try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / layer.inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
+        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
+        let dst = try output(dstMD, inPlaceOf: residual, copying: true, readers: [x])
+        // step 6
+        try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
+                   label: node.name, isConvolution: true)
+    }
+}

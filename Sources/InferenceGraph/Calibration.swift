@@ -1,0 +1,93 @@
+import Foundation
+import TensorCore
+
+/// The int8 scales of one model's weights: data, not code, chosen by observing the graph on calibration
+/// images (see ``Graph/quantizableNodes()`` and ``Graph/observing(_:)``) and kept in a small, versioned,
+/// human-readable JSON file keyed by the weights' SHA-256.
+///
+/// ```
+///  x (f32) ─► quantize: round(x / inputScale) ─► u8/s8 ─► int8 conv with s8 weights round(w / weightScales[k])
+///            ─► dequantize: * inputScale * weightScales[k], + bias, post-ops ─► y (f32)
+/// ```
+/// Symmetric everywhere (no zero points): an input that is never negative (after ReLU) is unsigned, the
+/// 8 bits then cover [0, range] instead of [-range, range].
+public struct Calibration: Codable, Sendable, Equatable {
+    public static let format = "batchvision-calibration"
+    public static let currentVersion = 1
+
+    /// One quantized layer: the scale of its input and of each output channel's weights.
+    public struct Layer: Codable, Sendable, Equatable {
+        /// The input's clipping range divided by 127 (signed) or 255 (unsigned).
+        public var inputScale: Float
+        /// Whether the input was never negative on the calibration images (quantized as u8).
+        public var unsigned: Bool
+        /// `max |w[k]| / 127` for each output channel `k`.
+        public var weightScales: [Float]
+
+        enum CodingKeys: String, CodingKey {
+            case inputScale = "input_scale", unsigned, weightScales = "weight_scales"
+        }
+
+        public init(inputScale: Float, unsigned: Bool, weightScales: [Float]) {
+            (self.inputScale, self.unsigned, self.weightScales) = (inputScale, unsigned, weightScales)
+        }
+    }
+
+    public var format = Calibration.format
+    public var version = Calibration.currentVersion
+    public var model: String
+    /// The SHA-256 of the weights file the scales belong to ("random" for seeded random weights).
+    public var weightsSHA256: String
+    /// How input ranges were chosen, e.g. `percentile 99.99`.
+    public var method: String
+    /// How many calibration images were observed.
+    public var images: Int
+    /// By the layer's node name in the optimized graph.
+    public var layers: [String: Layer]
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, model, weightsSHA256 = "weights_sha256", method, images, layers
+    }
+
+    public init(model: String, weightsSHA256: String, method: String, images: Int, layers: [String: Layer]) {
+        (self.model, self.weightsSHA256, self.method, self.images, self.layers) = (model, weightsSHA256, method, images, layers)
+    }
+
+    /// Symmetric per-output-channel s8 scales of a weight `[K, ...]`: `max |w[k]| / 127` (1 for an all-zero channel).
+    public static func weightScales(_ weight: Tensor) -> [Float] {
+        let k = weight.shape[0], per = weight.shape.elementCount / k
+        return (0..<k).map { o in
+            let peak = weight.scalars[o * per..<(o + 1) * per].reduce(0) { max($0, abs($1)) }
+            return peak > 0 ? peak / 127 : 1
+        }
+    }
+}
+
+extension Graph {
+    /// The nodes int8 runs: convolutions with more than one input channel per group, except those reading the
+    /// image itself. Depthwise convolutions and the stem stay in float: there int8 loses the most accuracy
+    /// for the least time.
+    public func quantizableNodes() -> [ValueID] {
+        nodes.indices.compactMap { i in
+            guard case .conv2d(let conv) = nodes[i].op, conv.weight.shape[1] > 1, nodes[i].inputs[0] != ValueID(0) else { return nil }
+            return ValueID(i)
+        }
+    }
+
+    /// This graph with its output followed by `values`, each flattened, in one output vector: any backend can
+    /// then show a calibrator what flows into the layers it will quantize.
+    // output (O...) -> (O + sum of the values' element counts)
+    public func observing(_ values: [ValueID]) -> Graph {
+        var copy = self
+        var parts: [ValueID] = []
+        for value in [output] + values {
+            let count = self[value].shape.elementCount
+            copy.nodes.append(Node(name: "observe.\(self[value].name)", op: .reshape([count]), inputs: [value], shape: [count]))
+            parts.append(ValueID(copy.nodes.count - 1))
+        }
+        let total = parts.reduce(0) { $0 + copy[$1].shape.elementCount }
+        copy.nodes.append(Node(name: "observe", op: .concat(axis: 0), inputs: parts, shape: [total]))
+        copy.output = ValueID(copy.nodes.count - 1)
+        return copy
+    }
+}

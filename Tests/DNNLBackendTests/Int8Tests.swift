@@ -1,0 +1,67 @@
+import DNNLBackend
+import InferenceGraph
+import ReferenceBackend
+import TensorCore
+import TestSupport
+import XCTest
+
+/// int8 convolutions against the fp32 reference, with scales taken from the reference's own values (the
+/// largest |x| of each layer input): what remains is rounding to 8 bits, so the tolerance is stated in
+/// steps of the output's quantization, not as float round-off. Runs on every CPU (oneDNN has int8 kernels
+/// for AVX2, AVX-512 VNNI and AMX).
+final class Int8Tests: XCTestCase {
+    var rng = SeededRandom(state: 8)
+
+    /// stem -> relu -> conv a (no activation: signed input next) -> conv b + residual -> relu -> grouped conv c:
+    /// unsigned and signed inputs, a residual sum and groups, on the ISA's int8 kernels (never `ref:`).
+    func testInt8ConvolutionsAgreeWithFP32() throws {
+        let g = GraphBuilder()
+        let x = g.input("x", channels: 8, height: 10, width: 10)
+        let stem = g.relu(g.conv2d(x, weight: rng.tensor([16, 8, 3, 3]), bias: rng.tensor([16]), padding: .symmetric(1), name: "stem"))
+        let a = g.conv2d(stem, weight: rng.tensor([16, 16, 1, 1]), bias: rng.tensor([16]), name: "a")
+        let b = g.relu(g.add(g.conv2d(a, weight: rng.tensor([16, 16, 3, 3]), bias: rng.tensor([16]), padding: .symmetric(1), name: "b"), stem))
+        g.output(g.conv2d(b, weight: rng.tensor([32, 4, 3, 3]), bias: rng.tensor([32]), stride: 2, groups: 4, name: "c"))
+        let graph = try g.build().optimized()
+        let input = rng.tensor([3, 8, 10, 10]).scalars
+
+        // scales from the fp32 values each quantized layer reads
+        let reference = try XCTUnwrap(try ReferenceBackend().compile(graph, batchSize: 3) as? ReferenceModel)
+        let values = reference.evaluateAll(Batch(n: 3, shape: graph.inputShape, data: input)).map(\.data)
+        var layers: [String: Calibration.Layer] = [:]
+        for id in graph.quantizableNodes() {
+            guard case .conv2d(let conv) = graph[id].op else { continue }
+            let seen = values[graph[id].inputs[0].index]
+            let unsigned = seen.min()! >= 0
+            let peak = seen.map(abs).max()!
+            layers[graph[id].name] = Calibration.Layer(
+                inputScale: peak / (unsigned ? 255 : 127), unsigned: unsigned, weightScales: Calibration.weightScales(conv.weight))
+        }
+        XCTAssertEqual(layers.count, 3, "the stem reads the image and stays fp32; a, b and c run int8: \(graph.nodes.map(\.name))")
+        XCTAssertEqual(layers.filter { !$0.value.unsigned }.count, 1, "b reads a's signed output: \(layers.mapValues(\.unsigned))")
+        let calibration = Calibration(model: "test", weightsSHA256: "random", method: "max", images: 3, layers: layers)
+
+        let model = try DNNLBackend(options: .init(precision: .int8, calibration: calibration)).compile(graph, batchSize: 3)
+        XCTAssertEqual(model.precision, .int8)
+        let implementations = try model.implementations(batchSize: 3)
+        XCTAssertFalse(implementations.contains { $0.hasSuffix(": ref:any") && !$0.hasPrefix("reorder") }, "\(implementations)")
+        let expected = values[graph.output.index]
+        let actual = try model.run(input, batchSize: 3)
+        // Three layers of 8-bit rounding: within 2% of the output's range, and far closer on average.
+        let range = expected.map(abs).max()!
+        assertClose(actual, expected, atol: 0.02 * range, "int8 vs fp32")
+        let meanError = zip(actual, expected).map { abs($0 - $1) }.reduce(0, +) / Float(expected.count)
+        XCTAssertLessThan(meanError, 0.004 * range)
+    }
+
+    func testInt8WithoutCalibrationIsOneClearError() throws {
+        let g = GraphBuilder()
+        g.output(g.conv2d(g.relu(g.input("x", channels: 4, height: 6, width: 6)), weight: rng.tensor([4, 4, 1, 1])))
+        XCTAssertThrowsError(try DNNLBackend(options: .init(precision: .int8)).compile(try g.build(), batchSize: 1)) { error in
+            XCTAssertTrue("\(error)".contains("--calibration"), "\(error)")
+        }
+        let other = Calibration(model: "other", weightsSHA256: "x", method: "max", images: 1, layers: ["elsewhere": .init(inputScale: 1, unsigned: true, weightScales: [1])])
+        XCTAssertThrowsError(try DNNLBackend(options: .init(precision: .int8, calibration: other)).compile(try g.build(), batchSize: 1)) { error in
+            XCTAssertTrue("\(error)".contains("none of this graph"), "\(error)")
+        }
+    }
+}
