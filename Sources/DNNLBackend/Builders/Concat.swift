@@ -9,12 +9,14 @@ extension PlanBuilder {
         // step 1: sources as produced, in one data type (the first's: an operand of another type is
         // converted to it in plain layout); dst in the operands' layout (see concatTag)
         let type = try slot(node.inputs[0]).md.data_type
-        let channelsOfImages = axis == 0 && node.shape.rank == 3
+        // Operands kept as produced only when every one's channels fill whole blocks of 16: a part that starts
+        // inside a block (ShuffleNet's 58 + 58) leaves oneDNN only its reference concat.
+        let keepLayouts = axis == 0 && node.shape.rank == 3 && node.inputs.allSatisfy { graph[$0].shape[0] % 16 == 0 }
         let srcMDs = try node.inputs.map { value in
             let md = try slot(value).md
-            return md.data_type == type && channelsOfImages ? md : try plainMD(dims(value), type)
+            return md.data_type == type && keepLayouts ? md : try plainMD(dims(value), type)
         }
-        let tag = channelsOfImages ? Self.concatTag(srcMDs) : Self.plainTag(rank: node.shape.rank + 1)
+        let tag = keepLayouts ? Self.concatTag(srcMDs) : Self.plainTag(rank: node.shape.rank + 1)
         let dst = try DNNL.memoryDesc(dims(ValueID(current)), type, tag)
         // step 2-3: primitive descriptor, and the dst layout as it fixed it
         let attr = try DNNL.attributes()
