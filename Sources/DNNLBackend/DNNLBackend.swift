@@ -75,6 +75,12 @@ public struct DNNLBackend: Backend {
         return DNNL.effectiveISA().rawValue & bf16 == bf16
     }
 
+    /// Whether oneDNN's int8 kernels have VNNI's exact u8 x s8 dot products here (AVX-512 VNNI, AVX-VNNI, AMX).
+    public static var hasVNNI: Bool {
+        let isa = DNNL.effectiveISA().rawValue
+        return [dnnl_cpu_isa_avx512_core_vnni, dnnl_cpu_isa_avx2_vnni].contains { isa & $0.rawValue == $0.rawValue }
+    }
+
     /// The instruction set oneDNN dispatches to, by name (`avx2`, `avx512_core`, `avx512_core_bf16`,
     /// `avx512_core_amx`, ...), as its kernels' names spell it.
     public static var isaDescription: String {

@@ -76,7 +76,7 @@ final class PlanBuilder {
         switch node.op {
         case .input: try addInput(node)
         case .conv2d(let conv):
-            if precision == .int8, let layer = options.calibration?.layers[node.name] {
+            if precision == .int8, let layer = options.calibration?.layers[node.name], layer.unsigned || DNNLBackend.hasVNNI {
                 try addInt8Convolution(node, conv, layer)
             } else {
                 try addConvolution(node, conv)
