@@ -26,7 +26,7 @@ final class ClassifierHandle {
 func configuration(
     model: String, weights: String?, randomWeights: Bool, threads: Int32, precision: String?, batchSize: Int32,
     resize: Int32, crop: Int32, mean: UnsafePointer<Float>?, std: UnsafePointer<Float>?, embeddings: Bool,
-    labels: String?
+    labels: String?, calibration: String?
 ) throws -> ClassifierConfiguration {
     guard !(randomWeights && weights != nil) else { throw CallError("pass either weights or random_weights, not both") }
     var c = ClassifierConfiguration()
@@ -35,9 +35,13 @@ func configuration(
     c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
     if threads > 0 { c.threads = Int(threads) }
     if let precision {
-        guard let p = Precision(rawValue: precision) else { throw CallError("unknown precision '\(precision)' — fp32 or bf16") }
+        guard let p = Precision(rawValue: precision) else { throw CallError("unknown precision '\(precision)' — fp32, bf16 or int8") }
         c.precision = p
     }
+    guard (c.precision == .int8) == (calibration != nil) else {
+        throw CallError(calibration == nil ? "precision int8 needs a calibration file" : "a calibration file is for precision int8")
+    }
+    c.calibration = try calibration.map(Calibration.read(contentsOf:))
     if batchSize > 0 { c.batchSize = Int(batchSize) }
     c.preset = PresetOverrides(
         resizeSize: resize > 0 ? Int(resize) : nil, cropSize: crop > 0 ? Int(crop) : nil,
@@ -52,7 +56,8 @@ func configuration(
 public func bv_classifier_create(
     _ model: UnsafePointer<CChar>?, _ weights: UnsafePointer<CChar>?, _ randomWeights: Int32, _ threads: Int32,
     _ precision: UnsafePointer<CChar>?, _ batchSize: Int32, _ resize: Int32, _ crop: Int32,
-    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?, _ embeddings: Int32, _ labels: UnsafePointer<CChar>?
+    _ mean: UnsafePointer<Float>?, _ std: UnsafePointer<Float>?, _ embeddings: Int32, _ labels: UnsafePointer<CChar>?,
+    _ calibration: UnsafePointer<CChar>?
 ) -> OpaquePointer? {
     reportingErrors(nil) {
         LibraryLogging.bootstrapOnce()
@@ -60,7 +65,8 @@ public func bv_classifier_create(
         let config = try configuration(
             model: String(cString: model), weights: weights.map { String(cString: $0) }, randomWeights: randomWeights != 0,
             threads: threads, precision: precision.map { String(cString: $0) }, batchSize: batchSize, resize: resize,
-            crop: crop, mean: mean, std: std, embeddings: embeddings != 0, labels: labels.map { String(cString: $0) })
+            crop: crop, mean: mean, std: std, embeddings: embeddings != 0, labels: labels.map { String(cString: $0) },
+            calibration: calibration.map { String(cString: $0) })
         return OpaquePointer(Unmanaged.passRetained(try ClassifierHandle(config)).toOpaque())
     }
 }

@@ -2,7 +2,7 @@ import BatchVision
 import Foundation
 
 /// `BATCHVISION_ABI_VERSION` in include/batchvision.h; bump both together.
-let abiVersion: Int32 = 2
+let abiVersion: Int32 = 3
 
 /// `batchVisionVersion` as a C string that lives as long as the process.
 nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar>? = strdup(batchVisionVersion)

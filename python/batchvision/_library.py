@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 LIBRARY = "libBatchVisionC.so"
-ABI_VERSION = 2  # BATCHVISION_ABI_VERSION in batchvision.h
+ABI_VERSION = 3  # BATCHVISION_ABI_VERSION in batchvision.h
 
 _HERE = Path(__file__).resolve().parent
 _REPO = _HERE.parent.parent  # python/batchvision -> the repo, when run from a checkout
@@ -42,7 +42,7 @@ _SIGNATURES = {
     "bv_classifier_create": (
         [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
          ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float), ctypes.c_int,
-         ctypes.c_char_p],
+         ctypes.c_char_p, ctypes.c_char_p],
         ctypes.c_void_p,
     ),
     "bv_classifier_feature_count": ([ctypes.c_void_p], ctypes.c_int),

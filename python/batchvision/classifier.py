@@ -38,14 +38,16 @@ class Classifier:
 
     Arguments mirror `batchvision classify`: model, weights (None: the usual resolution),
     random_weights (the CLI's --random-weights seed), threads (model and decode workers; None: all
-    cores), precision ("fp32"/"bf16"), batch_size (images per model run), resize, crop, mean, std
+    cores), precision ("fp32"/"bf16"/"int8"), batch_size (images per model run), resize, crop, mean, std
     (None: the model's preprocessing), embeddings (also return each image's pooled features, the
     input of the classifier head, as `--emit embeddings` writes them), labels (a list of class names,
-    one per output of a fine-tuned head, as `--labels`).
+    one per output of a fine-tuned head, as `--labels`), calibration (with "int8": the file
+    `batchvision calibrate` wrote for these weights, as `--calibration`).
     """
 
     def __init__(self, model="resnet152", weights=None, random_weights=False, threads=None, precision="fp32",
-                 batch_size=16, resize=None, crop=None, mean=None, std=None, embeddings=False, labels=None):
+                 batch_size=16, resize=None, crop=None, mean=None, std=None, embeddings=False, labels=None,
+                 calibration=None):
         if labels is not None and any("\n" in str(label) for label in labels):
             raise ClassifierError("a label contains a newline")
         self._lib = _library.load()
@@ -55,6 +57,7 @@ class Classifier:
             precision.encode() if precision else None, int(batch_size or 0), int(resize or 0), int(crop or 0),
             triple(*mean) if mean is not None else None, triple(*std) if std is not None else None,
             int(bool(embeddings)), "\n".join(map(str, labels)).encode() if labels is not None else None,
+            os.fsencode(calibration) if calibration else None,
         )
         if not handle:
             raise ClassifierError(_library.last_error())

@@ -25,19 +25,19 @@ class BatchVisionPredictor:
     Keyword arguments mirror the CLI: model, weights, random_weights, precision, threads, top_k,
     resize, crop, mean, std, batch_size (images per model run, not Ray's batch), logits,
     embeddings (the pooled features before the head, as `--emit embeddings`), labels (class names
-    for a fine-tuned head, as `--labels`).
+    for a fine-tuned head, as `--labels`), calibration (with precision="int8", as `--calibration`).
     threads=None uses the CPUs Ray assigned to this actor when there are any, else every core.
     """
 
     def __init__(self, model="resnet152", weights=None, random_weights=False, precision="fp32", threads=None,
                  top_k=5, resize=None, crop=None, mean=None, std=None, batch_size=16, logits=False, embeddings=False,
-                 labels=None):
+                 labels=None, calibration=None):
         self.top_k = top_k
         self.logits = logits
         self.classifier = Classifier(
             model=model, weights=weights, random_weights=random_weights, threads=threads or _default_threads(),
             precision=precision, batch_size=batch_size, resize=resize, crop=crop, mean=mean, std=std,
-            embeddings=embeddings, labels=labels)
+            embeddings=embeddings, labels=labels, calibration=calibration)
 
     def __call__(self, batch):
         columns = _columns(batch)

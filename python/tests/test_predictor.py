@@ -26,7 +26,7 @@ def test_version_matches_the_cli(cli):
 
     printed = subprocess.run([str(cli), "--version"], capture_output=True, text=True).stdout.strip()
     assert batchvision.version() == printed
-    assert batchvision.abi_version() == 2
+    assert batchvision.abi_version() == 3
 
 
 def test_bytes_batch_equals_the_cli_rows_and_schema(predictor, photos, cli_rows):
@@ -130,3 +130,25 @@ def test_schema_comes_from_the_engine():
     assert names[:8] == ["path", "label", "class_index", "confidence", "top_k_labels", "top_k_indices", "top_k_probs", "error"]
     assert {"true_label", "true_index", "logits", "embedding"} <= set(names)
     assert "batchvision.weights_sha256" in schema["metadata_keys"]
+
+
+def test_int8_with_a_calibration_equals_the_cli(cli, photos, tmp_path):
+    """precision="int8" with the file `batchvision calibrate` wrote: the CLI's int8 rows; without it, an error."""
+    import subprocess
+
+    calibration = tmp_path / "r18.int8.json"
+    subprocess.run([str(cli), "calibrate", str(photos / "good"), "--model", "resnet18", "--random-weights",
+                    "--output", str(calibration)], check=True, capture_output=True)
+    out = tmp_path / "int8.parquet"
+    run = subprocess.run([str(cli), "classify", str(photos / "good"), "--model", "resnet18", "--random-weights",
+                          "--precision", "int8", "--calibration", str(calibration), "--batch-size", "4", "--threads", "2",
+                          "--output", str(out), "--quiet"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    expected = rows_by_path(pq.read_table(out))
+    assert pq.read_schema(out).metadata[b"batchvision.precision"] == b"int8"
+    p = BatchVisionPredictor(**MODEL, precision="int8", calibration=str(calibration), threads=2, batch_size=4)
+    paths = files(photos / "good")
+    table = p({"bytes": np.array([open(f, "rb").read() for f in paths], dtype=object), "path": np.array(paths)})
+    assert_same_rows(rows_by_path(table), expected)
+    with pytest.raises(ClassifierError, match="int8 needs a calibration"):
+        BatchVisionPredictor(**MODEL, precision="int8")

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Incremented whenever a declaration below changes incompatibly. */
-#define BATCHVISION_ABI_VERSION 2
+#define BATCHVISION_ABI_VERSION 3
 
 /* A loaded model: weights read, graph compiled, preprocessing chosen. Opaque. */
 typedef struct bv_classifier bv_classifier;
@@ -56,7 +56,7 @@ const char *bv_last_error(void);
  *   random_weights  nonzero: seeded random parameters, the same as the CLI's --random-weights
  *                   (tests and benchmarks only; the predictions are meaningless).
  *   threads         intra-op threads for the model, also the decode/preprocess workers; <= 0: all cores.
- *   precision       "fp32" (PyTorch-exact within 1e-4) or "bf16"; NULL: "fp32".
+ *   precision       "fp32" (PyTorch-exact within 1e-4), "bf16" or "int8" (needs calibration); NULL: "fp32".
  *   batch_size      images per model run (1...1024); <= 0: 16. Larger inputs are run in chunks of it.
  *   resize, crop    shorter side after resizing and center-crop side in pixels; <= 0: the model's.
  *   mean, std       3 floats each (R, G, B on the [0, 1] scale); NULL: the model's.
@@ -64,12 +64,14 @@ const char *bv_last_error(void);
  *   labels          the class names, separated by '\n', one per output of the head; NULL: ImageNet's
  *                   names for a 1000-class head, else "class_0", "class_1", ... A count that differs
  *                   from the head's is an error.
+ *   calibration     with "int8": the file `batchvision calibrate` wrote for these weights; NULL otherwise.
  *
  * Returns NULL on failure (unknown model, missing weights, bad option); see bv_last_error().
  */
 bv_classifier *bv_classifier_create(const char *model, const char *weights, int random_weights, int threads,
                                     const char *precision, int batch_size, int resize, int crop,
-                                    const float *mean, const float *std, int embeddings, const char *labels);
+                                    const float *mean, const float *std, int embeddings, const char *labels,
+                                    const char *calibration);
 
 /* Frees a classifier. NULL is ignored. Do not call while another thread uses it. */
 void bv_classifier_destroy(bv_classifier *classifier);
