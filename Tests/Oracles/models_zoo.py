@@ -14,6 +14,7 @@ initialised to a constant (ViT's class token and zero head, ConvNeXt's 1e-6 laye
 in_proj_bias) random values of a sensible size, so that parity means something.
 """
 import json
+import math
 import sys
 
 import torch
@@ -29,6 +30,11 @@ PRETRAINED_KWARGS = {
 # With init_weights=False their convolutions keep PyTorch's default init, which shrinks the signal about 2.5x
 # per layer: the logits would be the head's bias whatever the input. He init keeps the features alive.
 HE_INIT = {"googlenet", "inception_v3"}
+# Swin and MaxViT draw every Linear (and MaxViT every Conv2d) weight with std 0.02, a scale meant for training
+# from scratch: the signal then shrinks so fast that MaxViT's logits do not depend on the input at all (spread
+# 8e-6 of max|logit|) and attention is nearly uniform, so a wrong position bias moves the logits by less than the
+# tolerance. Fan-in initialisation keeps the features and the attention patterns alive.
+FAN_IN_INIT = ("swin_", "maxvit_")
 
 
 def randomize(model, generator):
@@ -47,10 +53,15 @@ def randomize(model, generator):
         elif isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)) and module.bias is not None:
             module.bias.data = (torch.rand(module.bias.shape, generator=generator) - 0.5) * 0.2
     for name, parameter in model.named_parameters():
+        if name.endswith("relative_position_bias_table"):  # trunc_normal(std=0.02): give the bias a say
+            parameter.data = (torch.rand(parameter.shape, generator=generator) - 0.5) * 4
+            continue
         if parameter.numel() < 2 or parameter.min() != parameter.max():
             continue
         u = torch.rand(parameter.shape, generator=generator)
-        if name.endswith("layer_scale"):  # a per-channel gain: keep each block's branch alive
+        if name.endswith("logit_scale"):  # Swin V2's log(10): from log 3 to log 300, so the clamp at log 100 bites
+            parameter.data = math.log(3) + u * math.log(100)
+        elif name.endswith("layer_scale"):  # a per-channel gain: keep each block's branch alive
             parameter.data = 0.5 + u
         elif parameter.dim() == 2:  # a zero-initialised head: uniform with fan-in variance
             parameter.data = (u * 2 - 1) * (3 / parameter.shape[1]) ** 0.5
@@ -70,6 +81,11 @@ def build(name, seed):
         for module in model.modules():
             if isinstance(module, torch.nn.Conv2d):
                 torch.nn.init.kaiming_normal_(module.weight, nonlinearity="relu")  # seeded by torch.manual_seed
+    if name.startswith(FAN_IN_INIT):
+        for module in model.modules():
+            if isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)):
+                fan_in = module.weight[0].numel()
+                torch.nn.init.uniform_(module.weight, -((3 / fan_in) ** 0.5), (3 / fan_in) ** 0.5)  # variance 1/fan_in
     randomize(model, generator)
     return model.eval(), generator
 
