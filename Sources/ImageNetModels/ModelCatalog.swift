@@ -107,6 +107,7 @@ public enum ModelCatalog {
         + family(ConvNeXt.Variant.allCases, file: "convnext.py") { try ConvNeXt.graph($0, weights: $1, size: $2) }
         + family(VisionTransformer.Variant.allCases, file: "vision_transformer.py") { try VisionTransformer.graph($0, weights: $1, size: $2) }
         + family(SwinTransformer.Variant.allCases, file: "swin_transformer.py") { try SwinTransformer.graph($0, weights: $1, size: $2) }
+        + family(MaxViT.Variant.allCases, file: "maxvit.py") { try MaxViT.graph($0, weights: $1, size: $2) }
         + [efficientNetLite0]
 
     /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
@@ -185,3 +186,4 @@ extension ShuffleNetV2.Variant: CatalogName {}
 extension ConvNeXt.Variant: CatalogName {}
 extension VisionTransformer.Variant: CatalogName {}
 extension SwinTransformer.Variant: CatalogName {}
+extension MaxViT.Variant: CatalogName {}

@@ -139,7 +139,7 @@ public enum SwinTransformer {
             ? continuousPositionBiasTable(w, "\(p).cpb_mlp", window: win, heads: heads)
             : w.tensor("\(p).relative_position_bias_table", [(2 * win - 1) * (2 * win - 1), heads])
         let bias = TransformerLayers.relativePositionBias(table: table, size: win)
-        guard shift.0 > 0 || shift.1 > 0 else { return Tensor(shape: Shape([1] + bias.shape.dims), scalars: bias.scalars) }
+        guard shift.0 > 0 || shift.1 > 0 else { return bias }
         let mask = shiftMask(grid: grid, window: win, shift: shift), t = win * win, nW = mask.count / (t * t)
         var scalars = [Float](repeating: 0, count: nW * heads * t * t)
         for window in 0..<nW {

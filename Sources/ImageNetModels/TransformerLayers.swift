@@ -61,16 +61,16 @@ enum TransformerLayers {
         }
     }
 
-    /// The relative position bias of every head, `table[relative_position_index]` with the heads first; it reads
-    /// only weights, so it is gathered here, once, into a constant.
-    // table ((2 size - 1)², H) -> (H, T, T)
+    /// The relative position bias of every head, `table[relative_position_index]` with the heads first, to add to
+    /// every window's scores; it reads only weights, so it is gathered here, once, into a constant.
+    // table ((2 size - 1)², H) -> (1, H, T, T)
     static func relativePositionBias(table: Tensor, size: Int) -> Tensor {
         let heads = table.shape[1], index = relativePositionIndex(size: size), tt = index.count
         var bias = [Float](repeating: 0, count: heads * tt)
         for h in 0..<heads {
             for ij in 0..<tt { bias[h * tt + ij] = table.scalars[index[ij] * heads + h] }
         }
-        return Tensor(shape: [heads, size * size, size * size], scalars: bias)
+        return Tensor(shape: [1, heads, size * size, size * size], scalars: bias)
     }
 
     /// ViT's `MLPBlock`: `Linear(D, mlp)` (`<p>.0`), exact GELU, `Linear(mlp, D)` (`<p>.3`); dropout is identity.
