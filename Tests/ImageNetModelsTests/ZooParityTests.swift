@@ -16,7 +16,7 @@ final class ZooParityTests: XCTestCase {
     static let models = [
         "efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf",
         "densenet121", "squeezenet1_1", "googlenet", "inception_v3", "mobilenet_v3_large", "mobilenet_v3_small",
-        "shufflenet_v2_x1_0", "convnext_tiny", "vit_b_16",
+        "shufflenet_v2_x1_0", "convnext_tiny", "vit_b_16", "swin_t", "swin_v2_t", "maxvit_t",
     ]
 
     nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
@@ -52,6 +52,9 @@ final class ZooParityTests: XCTestCase {
     func testShuffleNetV2() throws { try check("shufflenet_v2_x1_0", size: 224) }
     func testConvNeXtTiny() throws { try check("convnext_tiny", size: 224) }
     func testViTB16() throws { try check("vit_b_16", size: 224) }
+    func testSwinT() throws { try check("swin_t", size: 224) }
+    func testSwinV2T() throws { try check("swin_v2_t", size: 256) }
+    func testMaxViTT() throws { try check("maxvit_t", size: 224) }
 
     /// The published DenseNet files spell the layers' keys `denselayer1.norm.1.weight`: the builder must ask for
     /// those when the file has them (served here from the oracle's modern state_dict) and get the same logits.

@@ -11,7 +11,9 @@ are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay i
 Every BatchNorm gets random statistics and affine parameters (so folding them is exercised), every LayerNorm
 random affine parameters, every bias torchvision initialises to zero random values, and every other tensor
 initialised to a constant (ViT's class token and zero head, ConvNeXt's 1e-6 layer scale, attention's zero
-in_proj_bias) random values of a sensible size, so that parity means something.
+in_proj_bias, Swin V2's log(10) logit scale) random values of a sensible size, so that parity means something.
+Relative position bias tables (Swin, MaxViT) get values of about the size of attention scores, and Swin and MaxViT
+fan-in weights (`FAN_IN_INIT`), so that their logits depend on the input and on every position bias.
 """
 import json
 import math
