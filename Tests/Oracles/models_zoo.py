@@ -1,7 +1,8 @@
 """PyTorch oracle for any torchvision classifier: random init, batch norms randomised, saved by torch, with logits.
 
 Usage: models_zoo.py OUTDIR NAME[@SIZE] ...      (NAME: any name torchvision's list_models() gives)
-For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 transforms()), writes into OUTDIR:
+For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 transforms()), writes into OUTDIR
+(files named for the whole argument, NAME or NAME@SIZE):
   NAME.pth                    its state_dict (torch.save's zip format)
   NAME-x1.bin, NAME-y1.bin    input (1, 3, SIZE, SIZE) and PyTorch's logits (1, classes)
   NAME-x3.bin, NAME-y3.bin    the same at batch 3
@@ -97,14 +98,14 @@ def main(outdir, specs):
         name, _, size = spec.partition("@")
         size = int(size) if size else list(models.get_model_weights(name))[0].transforms().crop_size[0]
         model, generator = build(name, sum(map(ord, name)))
-        torch.save(model.state_dict(), f"{outdir}/{name}.pth")
+        torch.save(model.state_dict(), f"{outdir}/{spec}.pth")
         scale = {}
         for batch in (1, 3):
             x = torch.randn(batch, 3, size, size, generator=generator)
             with torch.no_grad():
                 y = model(x)
-            x.numpy().astype("<f4").tofile(f"{outdir}/{name}-x{batch}.bin")
-            y.numpy().astype("<f4").tofile(f"{outdir}/{name}-y{batch}.bin")
+            x.numpy().astype("<f4").tofile(f"{outdir}/{spec}-x{batch}.bin")
+            y.numpy().astype("<f4").tofile(f"{outdir}/{spec}-y{batch}.bin")
             scale[batch] = float(y.abs().max())
         print(json.dumps({"model": name, "size": size, "max_abs_logit": scale}), flush=True)
 
