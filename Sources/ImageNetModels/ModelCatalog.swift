@@ -106,6 +106,8 @@ public enum ModelCatalog {
         + family(ShuffleNetV2.Variant.allCases, file: "shufflenetv2.py") { try ShuffleNetV2.graph($0, weights: $1, size: $2) }
         + family(ConvNeXt.Variant.allCases, file: "convnext.py") { try ConvNeXt.graph($0, weights: $1, size: $2) }
         + family(VisionTransformer.Variant.allCases, file: "vision_transformer.py") { try VisionTransformer.graph($0, weights: $1, size: $2) }
+        + family(SwinTransformer.Variant.allCases, file: "swin_transformer.py") { try SwinTransformer.graph($0, weights: $1, size: $2) }
+        + family(MaxViT.Variant.allCases, file: "maxvit.py") { try MaxViT.graph($0, weights: $1, size: $2) }
         + [efficientNetLite0]
 
     /// The entry called `name`: exactly (case-insensitive), else ignoring `-` and `_` (`resnet-50` is `resnet50`)
@@ -183,3 +185,5 @@ extension SqueezeNet.Variant: CatalogName {}
 extension ShuffleNetV2.Variant: CatalogName {}
 extension ConvNeXt.Variant: CatalogName {}
 extension VisionTransformer.Variant: CatalogName {}
+extension SwinTransformer.Variant: CatalogName {}
+extension MaxViT.Variant: CatalogName {}

@@ -73,6 +73,7 @@ public final class GraphBuilder {
     public func hardswish(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardswish, name: name) }
     public func hardsigmoid(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .hardsigmoid, name: name) }
     public func gelu(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .gelu, name: name) }
+    public func tanh(_ x: ValueID, name: String? = nil) -> ValueID { activation(x, .tanh, name: name) }
 
     /// `a + b`; `b` broadcasts onto `a` (same rank, each axis equal or 1).
     public func add(_ a: ValueID, _ b: ValueID, name: String? = nil) -> ValueID { add(.add, [a, b], name) }

@@ -82,6 +82,8 @@ public enum Activation: String, Sendable, CaseIterable {
     case hardsigmoid
     /// `x * Φ(x)` with the exact normal CDF, `0.5 * x * (1 + erf(x / sqrt(2)))` (`nn.GELU()`'s default).
     case gelu
+    /// `tanh(x)` (MaxViT's classifier).
+    case tanh
 
     /// The scalar function, shared by every backend that evaluates activations itself; written as
     /// PyTorch's CPU kernels write it.
@@ -95,6 +97,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .hardswish: x * min(max(x + 3, 0), 6) / 6
         case .hardsigmoid: min(max(x + 3, 0), 6) / 6
         case .gelu: 0.5 * x * (1 + Foundation.erf(x * Float(0.5).squareRoot()))
+        case .tanh: Foundation.tanh(x)
         }
     }
 }

@@ -16,7 +16,8 @@ final class ZooParityTests: XCTestCase {
     static let models = [
         "efficientnet_b0", "efficientnet_v2_s", "mobilenet_v2", "mnasnet0_5", "vgg11_bn", "alexnet", "regnet_y_400mf", "regnet_x_400mf",
         "densenet121", "squeezenet1_1", "googlenet", "inception_v3", "mobilenet_v3_large", "mobilenet_v3_small",
-        "shufflenet_v2_x1_0", "convnext_tiny", "vit_b_16",
+        "shufflenet_v2_x1_0", "convnext_tiny", "vit_b_16", "swin_t", "swin_v2_t", "maxvit_t",
+        "swin_t@200",
     ]
 
     nonisolated(unsafe) static var oracle: Result<URL, any Error> = .failure(CocoaError(.featureUnsupported))
@@ -52,6 +53,21 @@ final class ZooParityTests: XCTestCase {
     func testShuffleNetV2() throws { try check("shufflenet_v2_x1_0", size: 224) }
     func testConvNeXtTiny() throws { try check("convnext_tiny", size: 224) }
     func testViTB16() throws { try check("vit_b_16", size: 224) }
+    func testSwinT() throws { try check("swin_t", size: 224) }
+    func testSwinV2T() throws { try check("swin_v2_t", size: 256) }
+    func testMaxViTT() throws { try check("maxvit_t", size: 224) }
+    /// No preset needs it, but torchvision pads the grid to whole windows (50 -> 56, 13 -> 14) and to even sizes
+    /// before patch merging (25 -> 26) at other input sizes.
+    func testSwinTPadsAtOtherSizes() throws { try check("swin_t@200", size: 200) }
+
+    /// torchvision refuses MaxViT inputs whose blocks' grids are not whole 7x7 partitions (200: 100, 50, ...), and so do we.
+    func testMaxViTRefusesSizesTorchvisionRefuses() throws {
+        XCTAssertThrowsError(try MaxViT.graph(.maxvit_t, weights: RandomWeights(), size: 200)) { error in
+            guard case .shapeMismatch(let node, let detail) = error as? GraphError else { return XCTFail("\(error)") }
+            XCTAssertEqual(node, "blocks.0")
+            XCTAssertTrue(detail.contains("[50, 25, 13, 7]"), detail)
+        }
+    }
 
     /// The published DenseNet files spell the layers' keys `denselayer1.norm.1.weight`: the builder must ask for
     /// those when the file has them (served here from the oracle's modern state_dict) and get the same logits.
@@ -67,18 +83,20 @@ final class ZooParityTests: XCTestCase {
         ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: 1), y, "densenet121 (published key names) onednn batch 1")
     }
 
-    private func check(_ name: String, size: Int) throws {
+    /// `spec` is the oracle's argument: the model's name, or `name@size` away from the preset's size.
+    private func check(_ spec: String, size: Int) throws {
         let folder = try Self.oracle.get()
+        let name = String(spec.prefix { $0 != "@" })
         let entry = try XCTUnwrap(ModelCatalog.entry(named: name))
-        let weights = StateDictWeights(try Checkpoint.load(contentsOf: folder.appendingPathComponent("\(name).pth")), model: name)
+        let weights = StateDictWeights(try Checkpoint.load(contentsOf: folder.appendingPathComponent("\(spec).pth")), model: name)
         let graph = try entry.graph(weights: weights, size: size)
         let backend = DNNLBackend(options: .init(threads: 2))
         for batch in [1, 3] {
-            let x = try ModelFixtures.floats(folder.appendingPathComponent("\(name)-x\(batch).bin"))
-            let y = try ModelFixtures.floats(folder.appendingPathComponent("\(name)-y\(batch).bin"))
+            let x = try ModelFixtures.floats(folder.appendingPathComponent("\(spec)-x\(batch).bin"))
+            let y = try ModelFixtures.floats(folder.appendingPathComponent("\(spec)-y\(batch).bin"))
             XCTAssertEqual(x.count, batch * 3 * size * size)
             let model = try backend.compile(graph, batchSize: batch)
-            ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: batch), y, "\(name) onednn batch \(batch)")
+            ModelFixtures.assertLogitsMatch(try model.run(x, batchSize: batch), y, "\(spec) onednn batch \(batch)")
         }
     }
 }

@@ -65,8 +65,8 @@ def run(folder):
         y = F.linear(t["x"].reshape(p["view"]), t["w"], t["b"])
     elif op == "broadcast":
         y = t["x"] * t["scale"] + t["shift"]
-    elif op in ("relu", "relu6", "sigmoid", "silu", "hardswish", "hardsigmoid", "gelu"):
-        y = getattr(F, op)(t["x"]) if op != "sigmoid" else torch.sigmoid(t["x"])
+    elif op in ("relu", "relu6", "sigmoid", "silu", "hardswish", "hardsigmoid", "gelu", "tanh"):
+        y = getattr(F, op)(t["x"]) if op not in ("sigmoid", "tanh") else getattr(torch, op)(t["x"])
     else:
         raise SystemExit(f"unknown op {op}")
     y.contiguous().numpy().astype("<f4").tofile(f"{folder}/out.bin")

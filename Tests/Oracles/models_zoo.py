@@ -1,7 +1,8 @@
 """PyTorch oracle for any torchvision classifier: random init, batch norms randomised, saved by torch, with logits.
 
 Usage: models_zoo.py OUTDIR NAME[@SIZE] ...      (NAME: any name torchvision's list_models() gives)
-For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 transforms()), writes into OUTDIR:
+For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 transforms()), writes into OUTDIR
+(files named for the whole argument, NAME or NAME@SIZE):
   NAME.pth                    its state_dict (torch.save's zip format)
   NAME-x1.bin, NAME-y1.bin    input (1, 3, SIZE, SIZE) and PyTorch's logits (1, classes)
   NAME-x3.bin, NAME-y3.bin    the same at batch 3
@@ -11,9 +12,12 @@ are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay i
 Every BatchNorm gets random statistics and affine parameters (so folding them is exercised), every LayerNorm
 random affine parameters, every bias torchvision initialises to zero random values, and every other tensor
 initialised to a constant (ViT's class token and zero head, ConvNeXt's 1e-6 layer scale, attention's zero
-in_proj_bias) random values of a sensible size, so that parity means something.
+in_proj_bias, Swin V2's log(10) logit scale) random values of a sensible size, so that parity means something.
+Relative position bias tables (Swin, MaxViT) get values of about the size of attention scores, and Swin and MaxViT
+fan-in weights (`FAN_IN_INIT`), so that their logits depend on the input and on every position bias.
 """
 import json
+import math
 import sys
 
 import torch
@@ -29,6 +33,11 @@ PRETRAINED_KWARGS = {
 # With init_weights=False their convolutions keep PyTorch's default init, which shrinks the signal about 2.5x
 # per layer: the logits would be the head's bias whatever the input. He init keeps the features alive.
 HE_INIT = {"googlenet", "inception_v3"}
+# Swin and MaxViT draw every Linear (and MaxViT every Conv2d) weight with std 0.02, a scale meant for training
+# from scratch: the signal then shrinks so fast that MaxViT's logits do not depend on the input at all (spread
+# 8e-6 of max|logit|) and attention is nearly uniform, so a wrong position bias moves the logits by less than the
+# tolerance. Fan-in initialisation keeps the features and the attention patterns alive.
+FAN_IN_INIT = ("swin_", "maxvit_")
 
 
 def randomize(model, generator):
@@ -47,10 +56,15 @@ def randomize(model, generator):
         elif isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)) and module.bias is not None:
             module.bias.data = (torch.rand(module.bias.shape, generator=generator) - 0.5) * 0.2
     for name, parameter in model.named_parameters():
+        if name.endswith("relative_position_bias_table"):  # trunc_normal(std=0.02): give the bias a say
+            parameter.data = (torch.rand(parameter.shape, generator=generator) - 0.5) * 4
+            continue
         if parameter.numel() < 2 or parameter.min() != parameter.max():
             continue
         u = torch.rand(parameter.shape, generator=generator)
-        if name.endswith("layer_scale"):  # a per-channel gain: keep each block's branch alive
+        if name.endswith("logit_scale"):  # Swin V2's log(10): from log 3 to log 300, so the clamp at log 100 bites
+            parameter.data = math.log(3) + u * math.log(100)
+        elif name.endswith("layer_scale"):  # a per-channel gain: keep each block's branch alive
             parameter.data = 0.5 + u
         elif parameter.dim() == 2:  # a zero-initialised head: uniform with fan-in variance
             parameter.data = (u * 2 - 1) * (3 / parameter.shape[1]) ** 0.5
@@ -71,6 +85,11 @@ def build(name, seed, classes=1000):
         for module in model.modules():
             if isinstance(module, torch.nn.Conv2d):
                 torch.nn.init.kaiming_normal_(module.weight, nonlinearity="relu")  # seeded by torch.manual_seed
+    if name.startswith(FAN_IN_INIT):
+        for module in model.modules():
+            if isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)):
+                fan_in = module.weight[0].numel()
+                torch.nn.init.uniform_(module.weight, -((3 / fan_in) ** 0.5), (3 / fan_in) ** 0.5)  # variance 1/fan_in
     randomize(model, generator)
     return model.eval(), generator
 
@@ -80,14 +99,14 @@ def main(outdir, specs):
         name, _, size = spec.partition("@")
         size = int(size) if size else list(models.get_model_weights(name))[0].transforms().crop_size[0]
         model, generator = build(name, sum(map(ord, name)))
-        torch.save(model.state_dict(), f"{outdir}/{name}.pth")
+        torch.save(model.state_dict(), f"{outdir}/{spec}.pth")
         scale = {}
         for batch in (1, 3):
             x = torch.randn(batch, 3, size, size, generator=generator)
             with torch.no_grad():
                 y = model(x)
-            x.numpy().astype("<f4").tofile(f"{outdir}/{name}-x{batch}.bin")
-            y.numpy().astype("<f4").tofile(f"{outdir}/{name}-y{batch}.bin")
+            x.numpy().astype("<f4").tofile(f"{outdir}/{spec}-x{batch}.bin")
+            y.numpy().astype("<f4").tofile(f"{outdir}/{spec}-y{batch}.bin")
             scale[batch] = float(y.abs().max())
         print(json.dumps({"model": name, "size": size, "max_abs_logit": scale}), flush=True)
 

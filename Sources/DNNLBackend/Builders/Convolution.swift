@@ -62,6 +62,7 @@ extension Activation {
         // NOTE: oneDNN 2.6 has no hardsigmoid eltwise: x / 6 + 0.5, then clip to [0, 1].
         case .hardsigmoid: [(dnnl_eltwise_linear, 1 / 6, 0.5), (dnnl_eltwise_clip, 0, 1)]
         case .gelu: [(dnnl_eltwise_gelu_erf, 0, 0)]
+        case .tanh: [(dnnl_eltwise_tanh, 0, 0)]
         }
     }
 }
