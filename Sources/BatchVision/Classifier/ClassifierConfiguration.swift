@@ -4,6 +4,9 @@ import InferenceGraph
 /// The precision a classifier computes in (fp32, or bf16 where the CPU has it).
 public typealias Precision = InferenceGraph.Precision
 
+/// The precision each layer of a classifier really runs in.
+public typealias LayerPrecisions = InferenceGraph.LayerPrecisions
+
 /// Which weights a classifier loads.
 public enum WeightsChoice: Sendable, Equatable {
     /// Resolved by ``WeightsResolver``: the given path, or the model's file in the usual places.

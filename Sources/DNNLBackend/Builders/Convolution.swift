@@ -14,7 +14,7 @@ extension PlanBuilder {
         let srcAny = try DNNL.memoryDesc(dims(x), computeType, dnnl_format_tag_any)
         let weightsAny = try DNNL.memoryDesc(weightDims, computeType, dnnl_format_tag_any)
         let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
-        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), computeType, dnnl_format_tag_any)
+        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), layerOutputType, dnnl_format_tag_any)
         let desc = try DNNL.convolutionDesc(
             src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny,
             strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],

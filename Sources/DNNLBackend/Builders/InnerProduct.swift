@@ -23,7 +23,7 @@ extension PlanBuilder {
         let srcAny = try DNNL.memoryDesc(dims(x), computeType, dnnl_format_tag_any)
         let weightsAny = try DNNL.memoryDesc([o, f], computeType, dnnl_format_tag_any)
         let biasMD = try DNNL.memoryDesc([o], dnnl_f32, dnnl_a)
-        let dstAny = try DNNL.memoryDesc([n, o], computeType, dnnl_format_tag_any)
+        let dstAny = try DNNL.memoryDesc([n, o], layerOutputType, dnnl_format_tag_any)
         let desc = try DNNL.innerProductDesc(src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny)
         // step 2-3: primitive descriptor and its layouts
         let attr = try DNNL.attributes()

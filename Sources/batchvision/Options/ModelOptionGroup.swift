@@ -22,8 +22,9 @@ struct ModelOptionGroup: ParsableArguments {
     @Option(help: "Intra-op threads for inference.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "fp32 (PyTorch-exact within 1e-4) or bf16 (faster on CPUs with avx512_bf16; top-1 agrees on ~99%).")
-    var precision: Precision = .fp32
+    // Optional so that compare-precision can default to bf16 and refuse an explicit fp32.
+    @Option(help: "fp32 (PyTorch-exact within 1e-4) or bf16 (faster on CPUs with avx512_bf16 or AMX; `batchvision compare-precision` measures its agreement on your images). Default: fp32 (compare-precision: bf16).")
+    var precision: Precision?
 
     @Option(help: "Images per model run.")
     var batchSize = 16
@@ -43,7 +44,7 @@ struct ModelOptionGroup: ParsableArguments {
             c.model = model
             c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
             c.threads = threads
-            c.precision = precision
+            c.precision = precision ?? .fp32
             c.batchSize = batchSize
             c.preset = try preprocessing.overrides
             c.weightsPreset = weightsPreset
