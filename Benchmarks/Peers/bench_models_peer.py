@@ -115,12 +115,12 @@ def runner(engine, name, batch, threads, onnx_dir, port):
 
 
 def runtime_precisions(compiled):
-    """ "Convolution bf16 ×52, f32 ×1": what OpenVINO's compiled convolutions and matmuls really run in."""
+    """ "conv/fc bf16 ×54": what OpenVINO's compiled convolutions and matmuls really run in."""
     counts = {}
     for op in compiled.get_runtime_model().get_ordered_ops():
         info = op.get_rt_info()
-        if "layerType" in info and str(info["layerType"]) in ("Convolution", "FullyConnected", "MatMul"):
-            precision = str(info["runtimePrecision"]) if "runtimePrecision" in info else "?"
+        if info["layerType"].astype(str) in ("Convolution", "FullyConnected", "MatMul"):
+            precision = info["runtimePrecision"].astype(str)
             counts[precision] = counts.get(precision, 0) + 1
     return "conv/fc " + ", ".join(f"{p} ×{n}" for p, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 

@@ -68,6 +68,12 @@ public struct DNNLBackend: Backend {
         return DNNL.effectiveISA().rawValue & bf16 == bf16
     }
 
+    /// Whether oneDNN's dispatcher reaches AVX-512 (`avx512_core`) on this CPU.
+    static var hasAVX512: Bool {
+        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        return DNNL.effectiveISA().rawValue & avx512 == avx512
+    }
+
     /// The instruction set oneDNN dispatches to, by name (`avx2`, `avx512_core`, `avx512_core_bf16`,
     /// `avx512_core_amx`, ...), as its kernels' names spell it.
     public static var isaDescription: String {

@@ -26,8 +26,10 @@ extension PlanBuilder {
     func addBinary(_ node: Node, _ algorithm: dnnl_alg_kind_t) throws {
         let (a, b) = (node.inputs[0], node.inputs[1])
         let aMD = try slot(a).md
-        // A same-shape operand must share a's layout; a broadcast one keeps its own (its dims differ anyway).
-        let bMD = dims(a) == dims(b) ? aMD : try slot(b).md
+        // A same-shape operand must share a's layout, and so must a broadcast one (an SE gate, (N, C, 1, 1)):
+        // oneDNN 2.6's JIT binary kernels take no other, and fall to `ref:any` on RegNetY's 8-channel blocks
+        // against a channels-last gate. Reordering the gate costs N x C elements.
+        let bMD = dims(a) == dims(b) ? aMD : try DNNL.memoryDesc(dims(b), slot(b).md.data_type, Self.concatTag([aMD]))
         let desc = try DNNL.binaryDesc(algorithm, src0: aMD, src1: bMD, dst: aMD)
         let attr = try DNNL.attributes()
         defer { DNNL.attributesDestroy(attr) }

@@ -14,4 +14,18 @@ extension PlanBuilder {
         let head = graph.nodes.lastIndex { computeLayers.contains($0.op.kind) }
         return current == head ? dnnl_f32 : computeType
     }
+
+    /// Whether the activation layout a convolution chose is one the pooling, binary and eltwise kernels that
+    /// may read it have a JIT kernel for: anything but 8-channel blocks (`aBcd8b`) on AVX-512, whose kernels
+    /// work on 16 channels at a time.
+    ///
+    /// NOTE: for grouped convolutions of 8 channels a group (RegNetY-400MF/800MF) oneDNN 2.6 picks `aBcd8b` even
+    /// on AVX-512, and the squeeze-excitation's multiply (and in bf16 its pooling) reading it then falls to
+    /// `ref:any`: 20-40 ms each at batch 2, more than the rest of the block. Asked for channels-last instead,
+    /// the convolution keeps a JIT kernel and everything after it does too.
+    func hasJITConsumers(_ md: dnnl_memory_desc_t) -> Bool {
+        guard DNNLBackend.hasAVX512, md.format_kind == dnnl_blocked else { return true }
+        let blocking = md.format_desc.blocking
+        return !(blocking.inner_nblks == 1 && blocking.inner_idxs.0 == 1 && blocking.inner_blks.0 == 8)
+    }
 }

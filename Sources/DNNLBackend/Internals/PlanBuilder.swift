@@ -136,7 +136,7 @@ final class PlanBuilder {
         let bytes = max(DNNL.size(of: md), 64)
         let (index, isNew) = arena.acquire(bytes)
         if isNew {
-            arenaBuffers.append(UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
+            arenaBuffers.append(Buffers.allocate(bytes))
             plan.buffers.append(arenaBuffers[index])
         }
         let memory = try memory(md, arenaBuffers[index])
@@ -228,7 +228,7 @@ final class PlanBuilder {
     private func bindScratchpad() throws {
         let bytes = scratchpads.map { DNNL.size(of: $0.md) }.max() ?? 0
         guard bytes > 0 else { return }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let buffer = Buffers.allocate(bytes)
         plan.buffers.append(buffer)
         plan.scratchpadBytes = bytes
         for (step, md) in scratchpads {
