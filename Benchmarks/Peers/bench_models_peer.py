@@ -1,12 +1,15 @@
 """One peer engine's images/s for one model at several batch sizes, timed like `batchvision bench`.
 
 Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0_PORT]
-  ENGINE   torch-eager | torch-channels_last   (Debian's /usr/bin/python3, torch 1.13.1)
-           onnxruntime | openvino             (the .venv-bench Python)
+  ENGINE   torch-eager | torch-channels_last   (Debian's /usr/bin/python3, torch 1.13.1), fp32
+           torch-bf16                         the same, channels_last under torch.autocast("cpu", bfloat16)
+           onnxruntime | openvino             (the .venv-bench Python), fp32; OpenVINO with INFERENCE_PRECISION_HINT f32
+           openvino-bf16                      OpenVINO with INFERENCE_PRECISION_HINT bf16
            export                             (writes ONNX_DIR/MODEL.onnx with Debian's torch, then exits)
   MODEL    a torchvision model name (resnet152, resnext50_32x4d, ...) | efficientnet_lite0 (the port, from LITE0_PORT)
   BATCHES  comma-separated batch sizes
-Prints one JSON line per batch size. Timing (as `batchvision bench`): 2 warm-up calls, then calls until SECONDS
+Prints one JSON line per batch size, with the precision the engine was asked for ("fp32" or "bf16"); OpenVINO's
+version string also counts the layers of its compiled model by the precision they really run in. Timing (as `batchvision bench`): 2 warm-up calls, then calls until SECONDS
 have passed and at least 3 were made; images/s at the median call. Input: random normal (N, 3, 224, 224) float32.
 `others_cores` is how many cores' worth of CPU other processes used while timing (from /proc/stat): on a shared
 2-core machine, a number above ~0.2 means the result is disturbed.
@@ -79,13 +82,15 @@ def runner(engine, name, batch, threads, onnx_dir, port):
 
         torch.set_num_threads(threads)
         model, tx = torch_model(name, port), torch.from_numpy(x)
-        if engine == "torch-channels_last":
+        if engine in ("torch-channels_last", "torch-bf16"):
             model, tx = model.to(memory_format=torch.channels_last), tx.contiguous(memory_format=torch.channels_last)
+        # bf16 as PyTorch's docs recommend for CPU inference: autocast (weights stay f32, cast per op).
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=engine == "torch-bf16")
 
         def run():
-            with torch.inference_mode():
+            with torch.inference_mode(), autocast:
                 model(tx)
-        return run, f"torch {torch.__version__}"
+        return run, f"torch {torch.__version__}" + (" bf16 autocast" if engine == "torch-bf16" else "")
     if engine == "onnxruntime":
         import onnxruntime as ort
 
@@ -95,17 +100,33 @@ def runner(engine, name, batch, threads, onnx_dir, port):
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(f"{onnx_dir}/{name}.onnx", so, providers=["CPUExecutionProvider"])
         return (lambda: session.run(None, {"input": x})), f"onnxruntime {ort.__version__}"
-    if engine == "openvino":
+    if engine in ("openvino", "openvino-bf16"):
         import openvino as ov
 
         core = ov.Core()
         model = core.read_model(f"{onnx_dir}/{name}.onnx")
         model.reshape({model.inputs[0].any_name: [batch, 3, 224, 224]})
-        config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY",
+        hint = "bf16" if engine == "openvino-bf16" else "f32"  # explicit: OpenVINO's default is bf16 where the CPU has it
+        config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": hint, "PERFORMANCE_HINT": "LATENCY",
                   "NUM_STREAMS": 1}
-        request = core.compile_model(model, "CPU", config).create_infer_request()
-        return (lambda: request.infer({0: x})), f"openvino {ov.__version__.split('-')[0]} f32"
+        compiled = core.compile_model(model, "CPU", config)
+        request = compiled.create_infer_request()
+        return (lambda: request.infer({0: x})), f"openvino {ov.__version__.split('-')[0]} {hint} ({runtime_precisions(compiled)})"
     raise SystemExit(f"unknown engine {engine}")
+
+
+def runtime_precisions(compiled):
+    """ "conv/fc bf16 ×54": what OpenVINO's compiled convolutions and matmuls really run in."""
+    counts = {}
+    for op in compiled.get_runtime_model().get_ordered_ops():
+        info = op.get_rt_info()
+        if info["layerType"].astype(str) in ("Convolution", "FullyConnected", "MatMul"):
+            precision = info["runtimePrecision"].astype(str)
+            counts[precision] = counts.get(precision, 0) + 1
+    return "conv/fc " + ", ".join(f"{p} ×{n}" for p, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+PRECISION = {"torch-bf16": "bf16", "openvino-bf16": "bf16"}
 
 
 def main(engine, name, batches, seconds, threads, onnx_dir, port=""):
@@ -115,7 +136,8 @@ def main(engine, name, batches, seconds, threads, onnx_dir, port=""):
         run, version = runner(engine, name, batch, int(threads), onnx_dir, port)
         median, best, calls, others = time_calls(run, float(seconds))
         print(json.dumps({
-            "engine": engine, "version": version, "model": name, "batch_size": batch, "threads": int(threads),
+            "engine": engine, "precision": PRECISION.get(engine, "fp32"), "version": version, "model": name,
+            "batch_size": batch, "threads": int(threads),
             "images_per_s": batch / median, "images_per_s_best": batch / best, "batches": calls,
             "others_cores": round(others, 2)}), flush=True)
 

@@ -1,30 +1,47 @@
-"""Prints scripts/bench-models' JSON lines as a table: median images/s per engine, and batchvision's ratios.
+"""Prints scripts/bench-models' JSON lines as a table: images/s per engine and precision, and batchvision's ratios.
 
 Usage: bench_models_table.py RESULTS.jsonl
+Each line is one engine's measurement of one (model, batch, precision) in one round. Per engine: the median over
+rounds of its median-batch images/s, and its best batch in any round. Ratios are batchvision / engine at the same
+precision: the median over rounds of the per-round ratio (both measured minutes apart in the same round), and
+best / best.
 """
 import json
 import statistics
 import sys
 from collections import defaultdict
 
-ENGINES = ["batchvision", "torch-eager", "torch-channels_last", "onnxruntime", "openvino"]
-runs = defaultdict(list)
-others = defaultdict(list)
+ENGINES = ["batchvision", "torch-eager", "torch-channels_last", "torch-bf16", "onnxruntime", "openvino", "openvino-bf16"]
+runs = defaultdict(dict)  # (model, batch, precision, engine) -> {round: result}
+versions = {}
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    runs[(r["model"], r["batch_size"], r["engine"])].append(r["images_per_s"])
-    if "others_cores" in r:
-        others[(r["model"], r["batch_size"])].append(r["others_cores"])
+    key = (r["model"], r["batch_size"], r.get("precision", "fp32"), r["engine"])
+    runs[key][r.get("round", 1)] = r
+    if "version" in r:
+        versions[r["engine"], r.get("precision", "fp32")] = r["version"]
 
-print(f"{'model':20s} {'batch':>5s} " + " ".join(f"{e:>19s}" for e in ENGINES)
-      + f" {'vs best ORT/OV':>14s} {'vs torch':>8s} {'others':>6s}")
-for model, batch in sorted({(m, b) for m, b, _ in runs}, key=lambda k: (k[0], k[1])):
-    ips = {e: statistics.median(runs[(model, batch, e)]) for e in ENGINES if runs.get((model, batch, e))}
-    cells = " ".join(f"{ips[e]:19.2f}" if e in ips else f"{'-':>19s}" for e in ENGINES)
-    best_peer = max([ips[e] for e in ("onnxruntime", "openvino") if e in ips], default=None)
-    ratio = f"{ips['batchvision'] / best_peer:13.2f}x" if best_peer and "batchvision" in ips else f"{'-':>14s}"
-    torch = f"{ips['batchvision'] / ips['torch-eager']:7.2f}x" if "torch-eager" in ips and "batchvision" in ips else f"{'-':>8s}"
-    busy = f"{max(others[(model, batch)]):6.2f}" if others[(model, batch)] else f"{'-':>6s}"
-    print(f"{model:20s} {batch:5d} {cells} {ratio} {torch} {busy}")
-print("images/s at the median batch (median over rounds); 'others' = most cores other processes used during a peer's "
+print(f"{'model':20s} {'batch':>5s} {'prec':>4s} {'engine':20s} {'img/s median':>12s} {'best':>7s} "
+      f"{'ours/engine median':>18s} {'best':>6s} {'others':>6s}")
+for model, batch, precision in sorted({k[:3] for k in runs}):
+    ours = runs.get((model, batch, precision, "batchvision"), {})
+    for engine in ENGINES:
+        results = runs.get((model, batch, precision, engine))
+        if not results:
+            continue
+        median = statistics.median(r["images_per_s"] for r in results.values())
+        best = max(r["images_per_s_best"] for r in results.values())
+        ratio = best_ratio = others = ""
+        if engine != "batchvision" and ours:
+            paired = [ours[k]["images_per_s"] / r["images_per_s"] for k, r in results.items() if k in ours]
+            ratio = f"{statistics.median(paired):.2f}x" if paired else ""
+            best_ratio = f"{max(r['images_per_s_best'] for r in ours.values()) / best:.2f}x"
+        if any("others_cores" in r for r in results.values()):
+            others = f"{max(r.get('others_cores', 0) for r in results.values()):.2f}"
+        print(f"{model:20s} {batch:5d} {precision:>4s} {engine:20s} {median:12.2f} {best:7.2f} {ratio:>18s} "
+              f"{best_ratio:>6s} {others:>6s}")
+print("img/s: at the median batch, median over rounds; best: the fastest batch of any round; ratios: median over "
+      "rounds of the same round's ratio, and best/best; others: most cores other processes used during a peer's "
       "timing (>0.2: disturbed)")
+for (engine, precision), version in sorted(versions.items()):
+    print(f"  {engine} ({precision}): {version}")

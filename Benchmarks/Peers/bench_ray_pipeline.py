@@ -5,7 +5,10 @@
     .map_batches(ResnetModel, concurrency=1, batch_size=32)   # torch.set_num_threads(2), inference_mode
     .write_parquet(tmpdir)                  # path, class index, label
 
-Usage: bench_ray_pipeline.py IMAGE_DIR RUNS      (Benchmarks/Peers/bench_ray_peer.py imports preprocess and ResnetModel)
+Usage: bench_ray_pipeline.py IMAGE_DIR RUNS [PRECISION]   (Benchmarks/Peers/bench_ray_peer.py imports preprocess and
+ResnetModel)
+PRECISION fp32 (default) runs the tutorial as written; bf16 runs the same model channels_last under
+torch.autocast("cpu", bfloat16), as PyTorch's CPU performance guide recommends for bf16 inference.
 Prints one JSON line per run: wall seconds (ray.init excluded, worker start-up included) and images/s.
 Adapted from shared/bench/peers/ray_pipeline.py.
 """
@@ -32,7 +35,7 @@ def preprocess(row):
 
 
 class ResnetModel:
-    def __init__(self):
+    def __init__(self, precision="fp32"):
         import torch
         import torchvision
         from torchvision.models import ResNet152_Weights
@@ -41,15 +44,20 @@ class ResnetModel:
         self.torch = torch
         self.categories = ResNet152_Weights.IMAGENET1K_V1.meta["categories"]
         self.model = torchvision.models.resnet152(weights=None).eval()
+        self.bf16 = precision == "bf16"
+        if self.bf16:
+            self.model = self.model.to(memory_format=torch.channels_last)
 
     def __call__(self, batch):
         x = self.torch.from_numpy(np.ascontiguousarray(batch["transformed_image"]))
-        with self.torch.inference_mode():
-            idx = self.model(x).argmax(dim=1).numpy()
+        if self.bf16:
+            x = x.contiguous(memory_format=self.torch.channels_last)
+        with self.torch.inference_mode(), self.torch.autocast("cpu", dtype=self.torch.bfloat16, enabled=self.bf16):
+            idx = self.model(x).float().argmax(dim=1).numpy()
         return {"path": batch["path"], "class_index": idx, "predicted_label": np.array([self.categories[i] for i in idx])}
 
 
-def main(imgdir, runs):
+def main(imgdir, runs, precision="fp32"):
     n_images = len([p for p in glob.glob(os.path.join(imgdir, "*")) if p.lower().endswith((".jpg", ".jpeg", ".png"))])
     ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
     ray.data.DataContext.get_current().enable_progress_bars = False
@@ -57,16 +65,18 @@ def main(imgdir, runs):
         out = tempfile.mkdtemp(prefix="ray-pred-")
         t0 = time.perf_counter()
         ds = ray.data.read_images(imgdir, mode="RGB", include_paths=True)
-        ds = ds.map(preprocess).map_batches(ResnetModel, concurrency=1, batch_size=32)
+        ds = ds.map(preprocess).map_batches(
+            ResnetModel, fn_constructor_kwargs={"precision": precision}, concurrency=1, batch_size=32)
         ds.write_parquet(out)
         dt = time.perf_counter() - t0
         import pyarrow.parquet as pq
 
         rows = pq.read_table(out).num_rows
         shutil.rmtree(out)
-        print(json.dumps({"run": r + 1, "rows": rows, "images": n_images, "wall_s": dt, "images_per_s": rows / dt}), flush=True)
+        print(json.dumps({"run": r + 1, "precision": precision, "rows": rows, "images": n_images, "wall_s": dt,
+                          "images_per_s": rows / dt}), flush=True)
     ray.shutdown()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:4])

@@ -81,6 +81,12 @@ public struct DNNLBackend: Backend {
         return [dnnl_cpu_isa_avx512_core_vnni, dnnl_cpu_isa_avx2_vnni].contains { isa & $0.rawValue == $0.rawValue }
     }
 
+    /// Whether oneDNN's dispatcher reaches AVX-512 (`avx512_core`) on this CPU.
+    static var hasAVX512: Bool {
+        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        return DNNL.effectiveISA().rawValue & avx512 == avx512
+    }
+
     /// The instruction set oneDNN dispatches to, by name (`avx2`, `avx512_core`, `avx512_core_bf16`,
     /// `avx512_core_amx`, ...), as its kernels' names spell it.
     public static var isaDescription: String {
@@ -95,7 +101,8 @@ public struct DNNLBackend: Backend {
     }
 
     /// The precisions this CPU runs natively, fastest last (`fp32`, then `bf16` with AVX512-BF16 or AMX).
-    public static var nativePrecisions: [Precision] { hasNativeBF16 ? [.fp32, .bf16] : [.fp32] }
+    /// int8 runs on every CPU oneDNN supports: fastest with VNNI; without it some layers stay fp32.
+    public static var nativePrecisions: [Precision] { hasNativeBF16 ? [.fp32, .bf16, .int8] : [.fp32, .int8] }
 
     /// int8 needs scales for this graph's layers. A layer the calibration leaves out runs in fp32 (so a layer
     /// can be kept exact by deleting its entry); a calibration that names none of them belongs to another graph.

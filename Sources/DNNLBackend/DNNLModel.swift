@@ -45,7 +45,10 @@ public final class DNNLModel: CompiledModel {
         plans[batchSize] = plan
         let kernels = Self.tally(plan.implementations.map(\.implementation))
         let memory = "activations \(plan.activationBytes >> 20) MiB, scratchpad \(plan.scratchpadBytes >> 20) MiB"
-        DNNLBackend.logger.info("plan for batch \(batchSize): \(plan.steps.count) primitives, \(kernels); \(memory)")
+        let layers = Self.layerPrecisions(plan).summary
+        let conversions = "\(plan.conversions.count) type conversion\(plan.conversions.count == 1 ? "" : "s")"
+        if !plan.conversions.isEmpty { DNNLBackend.logger.debug("type conversions: \(plan.conversions.joined(separator: ", "))") }
+        DNNLBackend.logger.info("plan for batch \(batchSize): \(plan.steps.count) primitives, \(kernels); \(layers), \(conversions); \(memory)")
         return plan
     }
 
@@ -70,6 +73,29 @@ public final class DNNLModel: CompiledModel {
     /// "conv1: brgconv:avx2" for each primitive at `batchSize`.
     public func implementations(batchSize: Int) throws -> [String] {
         try steps(batchSize: batchSize).map { "\($0.step): \($0.implementation)" }
+    }
+
+    /// The data type each convolution and inner product computes in at `batchSize`, read from its primitive.
+    public func layerPrecisions(batchSize: Int) throws -> LayerPrecisions {
+        Self.layerPrecisions(try prepare(batchSize: batchSize))
+    }
+
+    /// The run-time reorders at `batchSize` that convert between data types (f32 and bf16), by label.
+    public func typeConversions(batchSize: Int) throws -> [String] { try prepare(batchSize: batchSize).conversions }
+
+    private static func layerPrecisions(_ plan: Plan) -> LayerPrecisions {
+        LayerPrecisions(plan.layerTypes.map { .init(name: $0.layer, precision: name(of: $0.type)) })
+    }
+
+    /// The precision's name for a oneDNN data type (`fp32`, `bf16`, `int8` for s8 and u8).
+    static func name(of type: dnnl_data_type_t) -> String {
+        switch type {
+        case dnnl_f32: "fp32"
+        case dnnl_bf16: "bf16"
+        case dnnl_f16: "fp16"
+        case dnnl_s8, dnnl_u8: "int8"
+        default: "dnnl_data_type \(type.rawValue)"
+        }
     }
 
     /// Bytes of weights and other constants, in the layouts the primitives use; shared by every plan.

@@ -33,6 +33,10 @@ public protocol CompiledModel: AnyObject {
     /// The kernel each step runs at `batchSize`, as "step: implementation" lines, for logs and `bench`;
     /// empty for a backend with nothing to say.
     func implementations(batchSize: Int) throws -> [String]
+
+    /// The precision each convolution and linear layer runs in at `batchSize`, as built; empty for a
+    /// backend with nothing to say.
+    func layerPrecisions(batchSize: Int) throws -> LayerPrecisions
 }
 
 /// Numeric precision a backend compiles a graph for; the graph itself never changes with it.
@@ -58,6 +62,7 @@ extension Backend {
 extension CompiledModel {
     public var precision: Precision { .fp32 }
     public func implementations(batchSize: Int) throws -> [String] { [] }
+    public func layerPrecisions(batchSize: Int) throws -> LayerPrecisions { LayerPrecisions() }
 
     /// Checks buffer sizes against the graph for `batchSize` images.
     public func validate(inputCount: Int, outputCount: Int, batchSize: Int) throws(GraphError) {

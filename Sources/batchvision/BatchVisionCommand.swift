@@ -18,7 +18,7 @@ struct BatchVisionCommand: ParsableCommand {
         version: batchVisionVersion,
         subcommands: [
             InspectCommand.self, PreprocessCommand.self, PredictCommand.self, ClassifyCommand.self, ModelsCommand.self,
-            BenchCommand.self, SystemCommand.self, CalibrateCommand.self,
+            BenchCommand.self, ComparePrecisionCommand.self, SystemCommand.self, CalibrateCommand.self,
         ]
     )
 

@@ -50,14 +50,15 @@ struct BenchCommand: ParsableCommand {
         var times: [Double] = []
         let deadline = Date().addingTimeInterval(seconds)
         repeat { times.append(try batch()) } while Date() < deadline || times.count < 3
+        let inOrder = times  // for the spread, in the order they ran
         times.sort()
         let median = times[times.count / 2]
         let report: [String: Any] = [
             "model": classifier.entry.name, "batch_size": n, "threads": model.threads,
             "precision": classifier.precision.rawValue, "images_per_s": Double(n) / median, "images_per_s_best": Double(n) / times[0],
-            "ms_per_batch": median * 1000, "batches": times.count, "load_s": classifier.loadSeconds,
+            "ms_per_batch": median * 1000, "batch_ms": inOrder.map { ($0 * 1e4).rounded() / 10 }, "batches": times.count, "load_s": classifier.loadSeconds,
             "implementations": implementationCounts(classifier.implementations), "engine": classifier.engine,
-            "cpu_flags": CPUCapabilities.flags,
+            "cpu_flags": CPUCapabilities.flags, "isa": CPUCapabilities.isa, "layer_precisions": classifier.layerPrecisions.counts,
         ]
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
@@ -65,9 +66,11 @@ struct BenchCommand: ParsableCommand {
             return
         }
         print("\(classifier.entry.name) \(classifier.precision.rawValue) on \(classifier.engine), batch \(n), \(model.threads) threads: "
-            + String(format: "%.1f images/s (best %.1f), %.1f ms/batch, %d batches, load %.2f s",
-                Double(n) / median, Double(n) / times[0], median * 1000, times.count, classifier.loadSeconds))
+            + String(format: "%.1f images/s (best %.1f, worst %.1f), %.1f ms/batch, %d batches, load %.2f s",
+                Double(n) / median, Double(n) / times[0], Double(n) / times[times.count - 1], median * 1000, times.count,
+                classifier.loadSeconds))
         print("implementations: " + classifier.implementationTally)
+        print("layers ran in " + classifier.layerPrecisions.summary)
         if let hint = classifier.fasterPrecisionHint { print("hint: \(hint)") }
         if verbose { classifier.implementations.forEach { print("  \($0)") } }
     }

@@ -27,6 +27,8 @@ public final class Classifier {
     public let implementations: [String]
     /// The precision the model really runs in (bf16 falls back to fp32 without hardware support).
     public let precision: Precision
+    /// The precision each convolution and linear layer runs in, as the backend built it (body, then head).
+    public let layerPrecisions: LayerPrecisions
     /// The number of logits per image (also when the head does not run).
     public let classCount: Int
     /// The length of each image's embedding; 0 unless the configuration asked for embeddings.
@@ -85,6 +87,7 @@ public final class Classifier {
         precision = body.precision
         engine = configuration.referenceBackend ? "the reference backend" : "oneDNN on \(CPUCapabilities.isa)"
         implementations = try body.implementations(batchSize: batchSize) + (head?.implementations(batchSize: batchSize) ?? [])
+        layerPrecisions = try body.layerPrecisions(batchSize: batchSize) + (head?.layerPrecisions(batchSize: batchSize) ?? LayerPrecisions())
         loadSeconds = Date().timeIntervalSince(start)
     }
 

@@ -7,6 +7,9 @@ public typealias Precision = InferenceGraph.Precision
 /// The int8 scales of a model's layers, as `batchvision calibrate` writes them.
 public typealias Calibration = InferenceGraph.Calibration
 
+/// The precision each layer of a classifier really runs in.
+public typealias LayerPrecisions = InferenceGraph.LayerPrecisions
+
 /// Which weights a classifier loads.
 public enum WeightsChoice: Sendable, Equatable {
     /// Resolved by ``WeightsResolver``: the given path, or the model's file in the usual places.

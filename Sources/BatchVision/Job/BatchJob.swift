@@ -101,6 +101,7 @@ public final class BatchJob {
         var summary = JobSummary()
         summary.inputs = locations.count
         summary.model = "\(classifier.entry.name) \(classifier.precision.rawValue), \(classifier.engine)"
+        summary.layerPrecisions = classifier.layerPrecisions
         summary.hint = classifier.fasterPrecisionHint
         summary.resumed = min(committer.committedRows, locations.count)
         if summary.resumed > 0 { Self.logger.info("resuming: \(summary.resumed) rows already committed, \(locations.count - summary.resumed) to go") }

@@ -15,6 +15,8 @@ public struct JobSummary: Sendable {
     public var accuracy: Accuracy?
     /// "resnet152 fp32, oneDNN on avx2": what ran.
     public var model = ""
+    /// The precision each convolution and linear layer ran in.
+    public var layerPrecisions = LayerPrecisions()
     /// How the CPU could run faster, when it could.
     public var hint: String?
 
@@ -39,6 +41,7 @@ public struct JobSummary: Sendable {
                 stages.list, stages.read, stages.decodePreprocess, stages.infer, stages.write),
         ]
         if !model.isEmpty { lines.append("model: \(model)") }
+        if !layerPrecisions.layers.isEmpty { lines.append("layers ran in \(layerPrecisions.summary)") }
         lines += accuracy?.lines ?? []
         if let hint { lines.append("hint: \(hint)") }
         if let stoppedEarly { lines.append("stopped early: \(stoppedEarly)") }
@@ -57,6 +60,7 @@ public struct JobSummary: Sendable {
         ]
         if let accuracy { json["accuracy"] = accuracy.json }
         json["model"] = model
+        json["layer_precisions"] = layerPrecisions.counts
         return json
     }
 }

@@ -11,18 +11,26 @@ extension PlanBuilder {
         let (kh, kw) = conv.kernel
         let weightDims = g > 1 ? [g, k / g, cPerGroup, kh, kw] : [k, cPerGroup, kh, kw]
         // step 1: descriptors with format_tag_any, so oneDNN picks blocked layouts its JIT kernels want
-        let srcAny = try DNNL.memoryDesc(dims(x), computeType, dnnl_format_tag_any)
-        let weightsAny = try DNNL.memoryDesc(weightDims, computeType, dnnl_format_tag_any)
-        let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
-        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), computeType, dnnl_format_tag_any)
-        let desc = try DNNL.convolutionDesc(
-            src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny,
-            strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
-            padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
+        // (or `tag` for the activations, see hasJITConsumers)
+        func primitive(_ tag: dnnl_format_tag_t, _ attr: dnnl_primitive_attr_t) throws -> dnnl_primitive_desc_t {
+            let src = try DNNL.memoryDesc(dims(x), computeType, tag)
+            let weightsAny = try DNNL.memoryDesc(weightDims, computeType, dnnl_format_tag_any)
+            let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
+            let dst = try DNNL.memoryDesc(dims(ValueID(current)), layerOutputType, tag)
+            let desc = try DNNL.convolutionDesc(
+                src: src, weights: weightsAny, bias: biasMD, dst: dst,
+                strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
+                padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
+            return try DNNL.primitiveDesc(desc, attr, engine)
+        }
         // step 2: primitive descriptor with the post-ops
         let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl))
         defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        var pd = try primitive(dnnl_format_tag_any, attr)
+        if try !hasJITConsumers(DNNL.query(pd, dnnl_query_dst_md)) {
+            DNNL.primitiveDescDestroy(pd)
+            pd = try primitive(dnnl_acdb, attr)
+        }
         // step 3: the layouts it chose
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
         let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)

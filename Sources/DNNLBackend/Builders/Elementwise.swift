@@ -27,9 +27,14 @@ extension PlanBuilder {
     func addBinary(_ node: Node, _ algorithm: dnnl_alg_kind_t) throws {
         let (a, b) = (node.inputs[0], node.inputs[1])
         let aMD = try slot(a).md
-        // A same-shape operand must share a's layout; a broadcast one keeps its own (its dims differ anyway).
+        // A same-shape operand must share a's layout, and so must a broadcast one of the batch's images (an SE gate,
+        // (N, C, 1, 1)): oneDNN 2.6's JIT binary kernels take no other, and fall to `ref:any` on RegNetY's 8-channel
+        // blocks against a channels-last gate. Reordering the gate costs N x C elements. A constant, (1, ...),
+        // keeps its plain layout.
         let ownB = try slot(b).md
-        let bMD = DNNL.dims(of: ownB) == dims(a) ? aMD : ownB
+        let bDims = DNNL.dims(of: ownB)
+        let bMD = bDims == dims(a) ? aMD
+            : bDims.count == 4 && bDims[0] == n ? try DNNL.memoryDesc(bDims, ownB.data_type, Self.concatTag([aMD])) : ownB
         let desc = try DNNL.binaryDesc(algorithm, src0: aMD, src1: bMD, dst: aMD)
         let attr = try DNNL.attributes()
         defer { DNNL.attributesDestroy(attr) }

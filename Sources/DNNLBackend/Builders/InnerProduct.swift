@@ -13,7 +13,7 @@ extension PlanBuilder {
         let srcRows = try plainMD([rows, f], computeType)
         let weightsAny = try DNNL.memoryDesc([o, f], computeType, dnnl_format_tag_any)
         let biasMD = try DNNL.memoryDesc([o], dnnl_f32, dnnl_a)
-        let dstRows = try plainMD([rows, o], computeType)
+        let dstRows = try plainMD([rows, o], layerOutputType)
         let desc = try DNNL.innerProductDesc(src: srcRows, weights: weightsAny, bias: biasMD, dst: dstRows)
         // step 2-3: primitive descriptor and the weights layout it chose
         let attr = try DNNL.attributes()
@@ -24,7 +24,7 @@ extension PlanBuilder {
         let weights = try constant(linear.weight.scalars, dims: [o, f], tag: dnnl_ab, as: weightsMD)
         let bias = try constant(linear.bias?.scalars ?? [Float](repeating: 0, count: o), dims: [o], tag: dnnl_a)
         // step 5-6
-        let dstMD = try plainMD(dims(ValueID(current)), computeType)
+        let dstMD = try plainMD(dims(ValueID(current)), layerOutputType)
         let dst = try output(dstMD, inPlaceOf: nil)
         try append(pd, [(DNNL_ARG_SRC, try view(x.memory, x.md, as: srcRows)), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias),
                         (DNNL_ARG_DST, try view(dst, dstMD, as: dstRows))], label: node.name)

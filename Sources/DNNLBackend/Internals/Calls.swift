@@ -359,6 +359,15 @@ enum DNNL {
         return name.map { String(cString: $0) } ?? "?"
     }
 
+    /// What kind of primitive `pd` describes (convolution, inner product, reorder, ...).
+    ///
+    /// The corresponding C function is `dnnl_primitive_desc_query`.
+    static func primitiveKind(_ pd: dnnl_primitive_desc_t) throws(DNNLError) -> dnnl_primitive_kind_t {
+        var kind = dnnl_undefined_primitive
+        try check(dnnl_primitive_desc_query(pd, dnnl_query_primitive_kind, 0, &kind), "dnnl_primitive_desc_query")
+        return kind
+    }
+
     /// A concatenation of `sources` along dimension `axis` into `dst` (`dnnl_format_tag_any`: oneDNN chooses).
     ///
     /// The corresponding C function is `dnnl_concat_primitive_desc_create`.

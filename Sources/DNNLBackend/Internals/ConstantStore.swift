@@ -36,7 +36,7 @@ final class ConstantStore {
     ) throws -> dnnl_memory_t {
         if let known = entries[key]?.first(where: { DNNL.equal($0.md, md) }) { return known.memory }
         let size = max(DNNL.size(of: md), 64)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        let buffer = Buffers.allocate(size)
         buffers.append(buffer)
         bytes += size
         let memory = try DNNL.memoryCreate(md, engine, buffer)

@@ -21,6 +21,12 @@ final class Plan {
     var steps: [Step] = []
     /// What oneDNN picked for each step, in execution order.
     var implementations: [(step: String, implementation: String)] = []
+    /// The data type each convolution and inner product computes in, as its primitive descriptor fixed its
+    /// source: what a run really does, whatever precision was asked for.
+    var layerTypes: [(layer: String, type: dnnl_data_type_t)] = []
+    /// The run-time reorders that convert a data type (f32 to bf16 and back), by label: in bf16 only the
+    /// graph's input and output should need one.
+    var conversions: [String] = []
     /// The largest scratchpad any step needs; one buffer of this size serves them all.
     var scratchpadBytes = 0
     var input: dnnl_memory_t?

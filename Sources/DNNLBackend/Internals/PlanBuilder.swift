@@ -187,7 +187,7 @@ final class PlanBuilder {
         let bytes = max(DNNL.size(of: md), 64)
         let (index, isNew) = arena.acquire(bytes)
         if isNew {
-            arenaBuffers.append(UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64))
+            arenaBuffers.append(Buffers.allocate(bytes))
             plan.buffers.append(arenaBuffers[index])
         }
         let memory = try memory(md, arenaBuffers[index])
@@ -240,8 +240,9 @@ final class PlanBuilder {
 
     // MARK: - Steps
 
-    /// Creates the primitive for `pd` (which it destroys), records its implementation and scratchpad, and
-    /// appends it to the plan. A convolution that fell to a `ref:` implementation is refused or warned about.
+    /// Creates the primitive for `pd` (which it destroys), records its implementation, scratchpad, the data type
+    /// a convolution or inner product computes in, or a reorder's type conversion, and appends it to the plan.
+    /// A convolution that fell to a `ref:` implementation is refused or warned about.
     func append(_ pd: dnnl_primitive_desc_t, _ args: [(Int32, dnnl_memory_t)], label: String, isConvolution: Bool = false) throws {
         defer { DNNL.primitiveDescDestroy(pd) }
         let implementation = try DNNL.implementation(pd)
@@ -252,6 +253,12 @@ final class PlanBuilder {
             case .refuse: throw DNNLError.referenceImplementation(node: label, implementation: implementation)
             case .warn: DNNLBackend.warn(DNNLError.referenceImplementation(node: label, implementation: implementation).message)
             }
+        }
+        let source = try DNNL.query(pd, dnnl_query_src_md).data_type
+        switch try DNNL.primitiveKind(pd) {
+        case dnnl_convolution, dnnl_inner_product: plan.layerTypes.append((label, source))
+        case dnnl_reorder where source != (try DNNL.query(pd, dnnl_query_dst_md).data_type): plan.conversions.append(label)
+        default: break
         }
         let scratchpad = try DNNL.query(pd, dnnl_query_scratchpad_md)
         if DNNL.size(of: scratchpad) > 0 { scratchpads.append((plan.steps.count, scratchpad)) }
@@ -276,7 +283,7 @@ final class PlanBuilder {
     private func bindScratchpad() throws {
         let bytes = scratchpads.map { DNNL.size(of: $0.md) }.max() ?? 0
         guard bytes > 0 else { return }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let buffer = Buffers.allocate(bytes)
         plan.buffers.append(buffer)
         plan.scratchpadBytes = bytes
         for (step, md) in scratchpads {

@@ -22,8 +22,9 @@ struct ModelOptionGroup: ParsableArguments {
     @Option(help: "Intra-op threads for inference.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "fp32 (PyTorch-exact within 1e-4), bf16 (faster on CPUs with avx512_bf16; top-1 agrees on ~99%) or int8 (needs --calibration).")
-    var precision: Precision = .fp32
+    // Optional so that compare-precision can default to bf16 and refuse an explicit fp32.
+    @Option(help: "fp32 (PyTorch-exact within 1e-4), bf16 (faster on CPUs with avx512_bf16 or AMX; `batchvision compare-precision` measures its agreement on your images) or int8 (needs --calibration). Default: fp32 (compare-precision: bf16).")
+    var precision: Precision?
 
     @Option(help: ArgumentHelp("The int8 scales `batchvision calibrate` wrote for these weights (with --precision int8).", valueName: "file"))
     var calibration: String?
@@ -50,7 +51,7 @@ struct ModelOptionGroup: ParsableArguments {
             c.model = model
             c.weights = randomWeights ? .random(seed: 0x5EED) : .file(weights)
             c.threads = threads
-            c.precision = precision
+            c.precision = precision ?? .fp32
             c.calibration = try calibration.map(Calibration.read(contentsOf:))
             c.batchSize = batchSize
             c.preset = try preprocessing.overrides
