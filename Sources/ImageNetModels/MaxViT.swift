@@ -42,8 +42,8 @@ public enum MaxViT {
         x = TorchvisionLayers.convNormActivation(
             g, x, w, "stem.0", in: 3, out: stem, kernel: 3, stride: 2, epsilon: batchNormEpsilon, activation: .gelu)
         x = g.conv2d(
-            x, weight: w.tensor("stem.1.0.weight", [stem, stem, 3, 3]), bias: w.tensor("stem.1.0.bias", [stem]), padding: .symmetric(1),
-            name: "stem.1.0")
+            x, weight: w.tensor("stem.1.0.weight", [stem, stem, 3, 3]), bias: w.tensor("stem.1.0.bias", [stem]),
+            padding: .symmetric(1), name: "stem.1.0")
         var channels = stem
         for (i, block) in blocks.enumerated() {
             for j in 0..<block.layers {
@@ -53,12 +53,14 @@ public enum MaxViT {
                 channels = block.channels
                 for grid in [false, true] {
                     x = partitionAttention(
-                        g, x, w, "\(p).\(grid ? "grid" : "window")_attention", grid: grid, headDim: headDim, partition: partition)
+                        g, x, w, "\(p).\(grid ? "grid" : "window")_attention", grid: grid, headDim: headDim,
+                        partition: partition)
                 }
             }
         }
         // classifier: average pool, LayerNorm, Linear, tanh, Linear without bias
-        x = TransformerLayers.layerNorm(g, g.flatten(g.adaptiveAvgPool(x)), w, "classifier.2", features: channels, epsilon: 1e-5)
+        x = TransformerLayers.layerNorm(
+            g, g.flatten(g.adaptiveAvgPool(x)), w, "classifier.2", features: channels, epsilon: 1e-5)
         x = g.tanh(TransformerLayers.linear(g, x, w, "classifier.3", in: channels, out: channels))
         let classes = w.classCount(head: "classifier.5.weight")
         g.output(g.linear(x, weight: w.tensor("classifier.5.weight", [classes, channels]), name: "classifier.5"))
@@ -73,28 +75,39 @@ public enum MaxViT {
         guard let bad = grids.firstIndex(where: { $0 % partition != 0 }) else { return }
         throw .shapeMismatch(
             node: "blocks.\(bad)",
-            detail: "MaxViT needs every block's grid to be a multiple of \(partition); input \(size) gives grids \(grids) (224 gives [56, 28, 14, 7])")
+            detail: "MaxViT needs every block's grid to be a multiple of \(partition); input \(size) gives grids "
+                + "\(grids) (224 gives [56, 28, 14, 7])")
     }
 
     /// `MBConv`: pre-norm, 1x1 expansion to 4x, depthwise 3x3 (with the stride), squeeze-excitation (SiLU, a
     /// quarter of the output channels), 1x1 projection; plus the input, average pooled (3x3/2) and projected by a 1x1
     /// conv with bias when the shape changes.
     // (C, H, W) -> (out, H/stride, W/stride)
-    static func mbConv(_ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, in c: Int, out: Int, stride: Int) -> ValueID {
+    static func mbConv(
+        _ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, in c: Int, out: Int, stride: Int
+    ) -> ValueID {
         let mid = 4 * out, eps = batchNormEpsilon
         var shortcut = input
         if stride != 1 || c != out {
-            if stride == 2 { shortcut = g.avgPool(input, kernel: 3, stride: 2, padding: .symmetric(1), name: "\(p).proj.0") }
+            if stride == 2 {
+                shortcut = g.avgPool(input, kernel: 3, stride: 2, padding: .symmetric(1), name: "\(p).proj.0")
+            }
             let key = "\(p).proj.\(stride == 2 ? 1 : 0)"
-            shortcut = g.conv2d(shortcut, weight: w.tensor("\(key).weight", [out, c, 1, 1]), bias: w.tensor("\(key).bias", [out]), name: key)
+            shortcut = g.conv2d(
+                shortcut, weight: w.tensor("\(key).weight", [out, c, 1, 1]), bias: w.tensor("\(key).bias", [out]),
+                name: key)
         }
         var x = batchNorm(g, input, w, "\(p).layers.pre_norm", channels: c, epsilon: eps)
-        x = TorchvisionLayers.convNormActivation(g, x, w, "\(p).layers.conv_a", in: c, out: mid, kernel: 1, epsilon: eps, activation: .gelu)
         x = TorchvisionLayers.convNormActivation(
-            g, x, w, "\(p).layers.conv_b", in: mid, out: mid, kernel: 3, stride: stride, groups: mid, epsilon: eps, activation: .gelu)
-        x = TorchvisionLayers.squeezeExcitation(g, x, w, "\(p).layers.squeeze_excitation", channels: mid, squeeze: out / 4, activation: .silu)
-        x = g.conv2d(x, weight: w.tensor("\(p).layers.conv_c.weight", [out, mid, 1, 1]), bias: w.tensor("\(p).layers.conv_c.bias", [out]),
-                     name: "\(p).layers.conv_c")
+            g, x, w, "\(p).layers.conv_a", in: c, out: mid, kernel: 1, epsilon: eps, activation: .gelu)
+        x = TorchvisionLayers.convNormActivation(
+            g, x, w, "\(p).layers.conv_b", in: mid, out: mid, kernel: 3, stride: stride, groups: mid, epsilon: eps,
+            activation: .gelu)
+        x = TorchvisionLayers.squeezeExcitation(
+            g, x, w, "\(p).layers.squeeze_excitation", channels: mid, squeeze: out / 4, activation: .silu)
+        x = g.conv2d(
+            x, weight: w.tensor("\(p).layers.conv_c.weight", [out, mid, 1, 1]),
+            bias: w.tensor("\(p).layers.conv_c.bias", [out]), name: "\(p).layers.conv_c")
         return g.add(x, shortcut, name: "\(p).add")
     }
 
@@ -106,14 +119,17 @@ public enum MaxViT {
     static func partitionAttention(
         _ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, grid: Bool, headDim: Int, partition: Int
     ) -> ValueID {
-        let (c, h, wd) = (g.shape(of: input)[0], g.shape(of: input)[1], g.shape(of: input)[2]), t = partition * partition
+        let (c, h, wd) = (g.shape(of: input)[0], g.shape(of: input)[1], g.shape(of: input)[2])
+        let t = partition * partition
         // (C, H, W) -> (C, H/cell, cell, W/cell, cell) = (C, a, i, b, j) -> window: (a, b, i, j, C), grid: (i, j, a, b, C)
         let cell = grid ? h / partition : partition
         let split = [c, h / cell, cell, wd / cell, cell], order = grid ? [2, 4, 1, 3, 0] : [1, 3, 2, 4, 0]
         var x = g.reshape(g.permute(g.reshape(input, Shape(split)), order, name: "\(p).partition"), [h * wd / t, t, c])
         // (G, T, C) -> (G, T, C)
         let normalized = TransformerLayers.layerNorm(g, x, w, "\(p).attn_layer.0", features: c, epsilon: 1e-5)
-        x = g.add(x, relativeAttention(g, normalized, w, "\(p).attn_layer.1", heads: c / headDim, partition: partition), name: "\(p).add_1")
+        x = g.add(
+            x, relativeAttention(g, normalized, w, "\(p).attn_layer.1", heads: c / headDim, partition: partition),
+            name: "\(p).add_1")
         var y = TransformerLayers.layerNorm(g, x, w, "\(p).mlp_layer.0", features: c, epsilon: 1e-5)
         y = g.gelu(TransformerLayers.linear(g, y, w, "\(p).mlp_layer.1", in: c, out: 4 * c))
         x = g.add(x, TransformerLayers.linear(g, y, w, "\(p).mlp_layer.3", in: 4 * c, out: c), name: "\(p).add_2")
@@ -126,11 +142,14 @@ public enum MaxViT {
 
     /// `RelativePositionalMultiHeadAttention`: `to_qkv`, `softmax(q kᵀ / sqrt(C) + bias) v` per head, `merge`.
     // (G, T, C) -> (G, T, C)
-    static func relativeAttention(_ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, heads: Int, partition: Int) -> ValueID {
+    static func relativeAttention(
+        _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, heads: Int, partition: Int
+    ) -> ValueID {
         let c = g.shape(of: x)[2], rows = (2 * partition - 1) * (2 * partition - 1)
         w.ignore(prefix: "\(p).relative_position_index")
         let table = w.tensor("\(p).relative_position_bias_table", [rows, heads])
-        let bias = g.constant(TransformerLayers.relativePositionBias(table: table, size: partition), name: "\(p).relative_position_bias")
+        let bias = g.constant(
+            TransformerLayers.relativePositionBias(table: table, size: partition), name: "\(p).relative_position_bias")
         let qkv = TransformerLayers.linear(g, x, w, "\(p).to_qkv", in: c, out: 3 * c)
         let joined = TransformerLayers.attention(g, qkv, heads: heads, p) { q, k in
             g.add(g.matmul(q, k, transposeB: true, scale: 1 / Float(c).squareRoot(), name: "\(p).scores"), bias)

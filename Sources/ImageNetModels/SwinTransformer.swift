@@ -53,13 +53,15 @@ public enum SwinTransformer {
         let image = g.input("image", channels: 3, height: size, width: size)
         // patch embedding: 4x4/4 conv, channels last, LayerNorm: (3, S, S) -> (S/4, S/4, C)
         let patches = g.conv2d(
-            image, weight: w.tensor("features.0.0.weight", [c0, 3, 4, 4]), bias: w.tensor("features.0.0.bias", [c0]), stride: 4,
-            name: "features.0.0")
+            image, weight: w.tensor("features.0.0.weight", [c0, 3, 4, 4]), bias: w.tensor("features.0.0.bias", [c0]),
+            stride: 4, name: "features.0.0")
         var x = layerNorm(g, g.permute(patches, [1, 2, 0], name: "features.0.1"), w, "features.0.2", features: c0)
         for i in depths.indices {
             let stage = Stage(v2: variant.isV2, channels: c0 << i, heads: heads[i], window: window)
             for j in 0..<depths[i] { x = block(g, x, w, "features.\(2 * i + 1).\(j)", stage, shifted: j % 2 == 1) }
-            if i + 1 < depths.count { x = patchMerging(g, x, w, "features.\(2 * i + 2)", v2: variant.isV2, channels: stage.channels) }
+            if i + 1 < depths.count {
+                x = patchMerging(g, x, w, "features.\(2 * i + 2)", v2: variant.isV2, channels: stage.channels)
+            }
         }
         // head: LayerNorm, channels first again, average pool, linear
         let c = c0 << (depths.count - 1)
@@ -72,12 +74,17 @@ public enum SwinTransformer {
     /// `SwinTransformerBlock`: `x + attn(norm1(x))`, then `x + mlp(norm2(x))`; V2 normalizes after instead of
     /// before: `x + norm1(attn(x))`, then `x + norm2(mlp(x))`.
     // (H, W, C) -> (H, W, C)
-    static func block(_ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, shifted: Bool) -> ValueID {
+    static func block(
+        _ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, shifted: Bool
+    ) -> ValueID {
         let c = stage.channels
         func norm(_ x: ValueID, _ name: String) -> ValueID { layerNorm(g, x, w, "\(p).\(name)", features: c) }
-        func attention(_ x: ValueID) -> ValueID { shiftedWindowAttention(g, x, w, "\(p).attn", stage, shifted: shifted) }
+        func attention(_ x: ValueID) -> ValueID {
+            shiftedWindowAttention(g, x, w, "\(p).attn", stage, shifted: shifted)
+        }
         func mlp(_ x: ValueID) -> ValueID { TransformerLayers.mlp(g, x, w, "\(p).mlp", features: c, hidden: 4 * c) }
-        let x = g.add(input, stage.v2 ? norm(attention(input), "norm1") : attention(norm(input, "norm1")), name: "\(p).add_1")
+        let x = g.add(
+            input, stage.v2 ? norm(attention(input), "norm1") : attention(norm(input, "norm1")), name: "\(p).add_1")
         return g.add(x, stage.v2 ? norm(mlp(x), "norm2") : mlp(norm(x, "norm2")), name: "\(p).add_2")
     }
 
@@ -85,7 +92,9 @@ public enum SwinTransformer {
     /// odd blocks, split into windows; multi-head attention inside each window with the relative position bias (and
     /// the mask that keeps rolled-in regions apart); the windows joined, rolled back, the padding cut off.
     // (H, W, C) -> (H, W, C)
-    static func shiftedWindowAttention(_ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, shifted: Bool) -> ValueID {
+    static func shiftedWindowAttention(
+        _ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, shifted: Bool
+    ) -> ValueID {
         let (h, wd, c, win) = (g.shape(of: input)[0], g.shape(of: input)[1], stage.channels, stage.window)
         var x = pad(g, input, toMultipleOf: win, name: "\(p).pad")
         let (ph, pw) = (g.shape(of: x)[0], g.shape(of: x)[1])
@@ -94,10 +103,14 @@ public enum SwinTransformer {
         x = roll(g, roll(g, x, axis: 0, by: -shift.0), axis: 1, by: -shift.1)
         // windows: (pH, pW, C) -> (pH/w, w, pW/w, w, C) -> (pH/w, pW/w, w, w, C) -> (nW, T, C)
         let nW = (ph / win) * (pw / win), t = win * win
-        x = g.reshape(g.permute(g.reshape(x, [ph / win, win, pw / win, win, c]), [0, 2, 1, 3, 4], name: "\(p).partition"), [nW, t, c])
+        x = g.reshape(
+            g.permute(g.reshape(x, [ph / win, win, pw / win, win, c]), [0, 2, 1, 3, 4], name: "\(p).partition"),
+            [nW, t, c])
         x = windowAttention(g, x, w, p, stage, grid: (ph, pw), shift: shift)
         // (nW, T, C) -> (pH/w, pW/w, w, w, C) -> (pH/w, w, pW/w, w, C) -> (pH, pW, C)
-        x = g.reshape(g.permute(g.reshape(x, [ph / win, pw / win, win, win, c]), [0, 2, 1, 3, 4], name: "\(p).departition"), [ph, pw, c])
+        x = g.reshape(
+            g.permute(g.reshape(x, [ph / win, pw / win, win, win, c]), [0, 2, 1, 3, 4], name: "\(p).departition"),
+            [ph, pw, c])
         x = roll(g, roll(g, x, axis: 0, by: shift.0), axis: 1, by: shift.1)
         return ph == h && pw == wd ? x : g.slice(g.slice(x, axis: 0, 0..<h), axis: 1, 0..<wd, name: "\(p).unpad")
     }
@@ -109,20 +122,27 @@ public enum SwinTransformer {
     /// head's `exp(min(logit_scale, log 100))`.
     // (nW, T, C) -> (nW, T, C)
     static func windowAttention(
-        _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, grid: (Int, Int), shift: (Int, Int)
+        _ g: GraphBuilder, _ x: ValueID, _ w: WeightSource, _ p: String, _ stage: Stage, grid: (Int, Int),
+        shift: (Int, Int)
     ) -> ValueID {
         let (c, heads) = (stage.channels, stage.heads)
         var qkvBias = w.tensor("\(p).qkv.bias", [3 * c])
         if stage.v2 { for i in c..<2 * c { qkvBias.scalars[i] = 0 } }
         let qkv = g.linear(x, weight: w.tensor("\(p).qkv.weight", [3 * c, c]), bias: qkvBias, name: "\(p).qkv")
-        let biasAndMask = g.constant(positionBiasAndMask(w, p, stage, grid: grid, shift: shift), name: "\(p).bias_and_mask")
+        let biasAndMask = g.constant(
+            positionBiasAndMask(w, p, stage, grid: grid, shift: shift), name: "\(p).bias_and_mask")
         let joined = TransformerLayers.attention(g, qkv, heads: heads, p) { q, k in
             guard stage.v2 else {
-                return g.add(g.matmul(q, k, transposeB: true, scale: 1 / Float(c / heads).squareRoot(), name: "\(p).scores"), biasAndMask)
+                return g.add(
+                    g.matmul(q, k, transposeB: true, scale: 1 / Float(c / heads).squareRoot(), name: "\(p).scores"),
+                    biasAndMask)
             }
-            let logitScale = w.tensor("\(p).logit_scale", [heads, 1, 1]).scalars.map { Foundation.exp(min($0, Foundation.log(Float(100)))) }
+            let logitScale = w.tensor("\(p).logit_scale", [heads, 1, 1]).scalars.map {
+                Foundation.exp(min($0, Foundation.log(Float(100))))
+            }
             let cosine = g.matmul(g.l2Normalize(q), g.l2Normalize(k), transposeB: true, name: "\(p).scores")
-            let scaled = g.mul(cosine, g.constant(Tensor(shape: [1, heads, 1, 1], scalars: logitScale), name: "\(p).logit_scale"))
+            let scaled = g.mul(
+                cosine, g.constant(Tensor(shape: [1, heads, 1, 1], scalars: logitScale), name: "\(p).logit_scale"))
             return g.add(scaled, biasAndMask)
         }
         return TransformerLayers.linear(g, joined, w, "\(p).proj", in: c, out: c)
@@ -131,7 +151,9 @@ public enum SwinTransformer {
     /// What is added to every window's scores: the relative position bias of each head, plus, with a shift,
     /// torchvision's mask: -100 between tokens that come from different regions of the unrolled grid.
     // -> (nW, H, T, T) with a shift, else (1, H, T, T)
-    static func positionBiasAndMask(_ w: WeightSource, _ p: String, _ stage: Stage, grid: (Int, Int), shift: (Int, Int)) -> Tensor {
+    static func positionBiasAndMask(
+        _ w: WeightSource, _ p: String, _ stage: Stage, grid: (Int, Int), shift: (Int, Int)
+    ) -> Tensor {
         let (win, heads) = (stage.window, stage.heads)
         w.ignore(prefix: "\(p).relative_position_index")
         if stage.v2 { w.ignore(prefix: "\(p).relative_coords_table") }
@@ -144,7 +166,10 @@ public enum SwinTransformer {
         var scalars = [Float](repeating: 0, count: nW * heads * t * t)
         for window in 0..<nW {
             for h in 0..<heads {
-                for ij in 0..<t * t { scalars[(window * heads + h) * t * t + ij] = bias.scalars[h * t * t + ij] + mask[window * t * t + ij] }
+                for ij in 0..<t * t {
+                    scalars[(window * heads + h) * t * t + ij] =
+                        bias.scalars[h * t * t + ij] + mask[window * t * t + ij]
+                }
             }
         }
         return Tensor(shape: [nW, heads, t, t], scalars: scalars)
@@ -176,7 +201,10 @@ public enum SwinTransformer {
     // -> ((2w - 1)², H)
     static func continuousPositionBiasTable(_ w: WeightSource, _ p: String, window win: Int, heads: Int) -> Tensor {
         let hidden = 512
-        let (w0, b0, w2) = (w.tensor("\(p).0.weight", [hidden, 2]), w.tensor("\(p).0.bias", [hidden]), w.tensor("\(p).2.weight", [heads, hidden]))
+        let (w0, b0, w2) = (
+            w.tensor("\(p).0.weight", [hidden, 2]), w.tensor("\(p).0.bias", [hidden]),
+            w.tensor("\(p).2.weight", [heads, hidden])
+        )
         // torchvision's relative_coords_table, computed in float32 in the same order
         func coordinate(_ offset: Int) -> Float {
             let x = Float(offset) / Float(win - 1) * 8
@@ -186,7 +214,9 @@ public enum SwinTransformer {
         for dy in -(win - 1)..<win {
             for dx in -(win - 1)..<win {
                 let (cy, cx) = (coordinate(dy), coordinate(dx))
-                let features = (0..<hidden).map { k in max(w0.scalars[2 * k] * cy + w0.scalars[2 * k + 1] * cx + b0.scalars[k], 0) }
+                let features = (0..<hidden).map { k in
+                    max(w0.scalars[2 * k] * cy + w0.scalars[2 * k + 1] * cx + b0.scalars[k], 0)
+                }
                 for h in 0..<heads {
                     let y = zip(w2.scalars[h * hidden..<(h + 1) * hidden], features).map(*).reduce(0, +)
                     table.append(16 / (1 + Foundation.exp(-y)))
@@ -200,14 +230,21 @@ public enum SwinTransformer {
     /// `x[1::2, 1::2]`, after padding H and W to even), LayerNorm(4C) then Linear(4C, 2C); V2's `PatchMergingV2`
     /// applies the linear first and normalizes its 2C outputs.
     // (H, W, C) -> (H/2, W/2, 2C)
-    static func patchMerging(_ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, v2: Bool, channels c: Int) -> ValueID {
+    static func patchMerging(
+        _ g: GraphBuilder, _ input: ValueID, _ w: WeightSource, _ p: String, v2: Bool, channels c: Int
+    ) -> ValueID {
         let x = pad(g, input, toMultipleOf: 2, name: "\(p).pad")
         let (h, wd) = (g.shape(of: x)[0] / 2, g.shape(of: x)[1] / 2)
         // (2h, 2w, C) -> (h, 2 [row parity], w, 2 [column parity], C) -> (h, w, column parity, row parity, C) -> (h, w, 4C)
-        let merged = g.reshape(g.permute(g.reshape(x, [h, 2, wd, 2, c]), [0, 2, 3, 1, 4], name: "\(p).merge"), [h, wd, 4 * c])
+        let merged = g.reshape(
+            g.permute(g.reshape(x, [h, 2, wd, 2, c]), [0, 2, 3, 1, 4], name: "\(p).merge"), [h, wd, 4 * c])
         let reduction = w.tensor("\(p).reduction.weight", [2 * c, 4 * c])
-        if v2 { return layerNorm(g, g.linear(merged, weight: reduction, name: "\(p).reduction"), w, "\(p).norm", features: 2 * c) }
-        return g.linear(layerNorm(g, merged, w, "\(p).norm", features: 4 * c), weight: reduction, name: "\(p).reduction")
+        if v2 {
+            return layerNorm(
+                g, g.linear(merged, weight: reduction, name: "\(p).reduction"), w, "\(p).norm", features: 2 * c)
+        }
+        return g.linear(
+            layerNorm(g, merged, w, "\(p).norm", features: 4 * c), weight: reduction, name: "\(p).reduction")
     }
 
     // MARK: - Grid plumbing
