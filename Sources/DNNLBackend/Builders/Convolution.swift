@@ -7,36 +7,22 @@ extension PlanBuilder {
     func addConvolution(_ node: Node, _ conv: Conv2D) throws {
         let x = node.inputs[0]
         let (k, g) = (conv.outChannels, conv.groups)
-        let cPerGroup = conv.weight.shape[1]
-        let (kh, kw) = conv.kernel
-        let weightDims = g > 1 ? [g, k / g, cPerGroup, kh, kw] : [k, cPerGroup, kh, kw]
-        // step 1: descriptors with format_tag_any, so oneDNN picks blocked layouts its JIT kernels want
-        // (or `tag` for the activations, see hasJITConsumers)
-        func primitive(_ tag: dnnl_format_tag_t, _ attr: dnnl_primitive_attr_t) throws -> dnnl_primitive_desc_t {
-            let src = try DNNL.memoryDesc(dims(x), computeType, tag)
-            let weightsAny = try DNNL.memoryDesc(weightDims, computeType, dnnl_format_tag_any)
-            let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
-            let dst = try DNNL.memoryDesc(dims(ValueID(current)), layerOutputType, tag)
-            let desc = try DNNL.convolutionDesc(
-                src: src, weights: weightsAny, bias: biasMD, dst: dst,
-                strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
-                padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
-            return try DNNL.primitiveDesc(desc, attr, engine)
-        }
-        // step 2: primitive descriptor with the post-ops
+        let types = (src: computeType, weights: computeType, dst: layerOutputType)
+        // step 1-2: descriptors with format_tag_any, so oneDNN picks blocked layouts its JIT kernels want (or
+        // channels-last activations, see hasJITConsumers), and the primitive descriptor with the post-ops
         let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl))
         defer { DNNL.attributesDestroy(attr) }
-        var pd = try primitive(dnnl_format_tag_any, attr)
+        var pd = try convolutionPrimitive(node, conv, types, tag: dnnl_format_tag_any, attr)
         if try !hasJITConsumers(DNNL.query(pd, dnnl_query_dst_md)) {
             DNNL.primitiveDescDestroy(pd)
-            pd = try primitive(dnnl_acdb, attr)
+            pd = try convolutionPrimitive(node, conv, types, tag: dnnl_acdb, attr)
         }
         // step 3: the layouts it chose
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
         let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
         let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
         // step 4: weights reordered once, now; bias stays plain f32
-        let weights = try constant(conv.weight.scalars, dims: weightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
+        let weights = try constant(conv.weight.scalars, dims: conv.oneDNNWeightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
         let bias = try constant(conv.bias?.scalars ?? [Float](repeating: 0, count: k), dims: [k], tag: dnnl_a)
         // step 5: bind activations; a residual sum accumulates into dst, so dst starts as the residual
         let src = try source(x, as: srcMD)
@@ -45,6 +31,32 @@ extension PlanBuilder {
         // step 6: the primitive, executed on every run
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
+    }
+}
+
+extension PlanBuilder {
+    /// The primitive descriptor of `conv` with these data types, activations in layout `tag` (weights any).
+    func convolutionPrimitive(
+        _ node: Node, _ conv: Conv2D, _ types: (src: dnnl_data_type_t, weights: dnnl_data_type_t, dst: dnnl_data_type_t),
+        tag: dnnl_format_tag_t, _ attr: dnnl_primitive_attr_t
+    ) throws -> dnnl_primitive_desc_t {
+        let src = try DNNL.memoryDesc(dims(node.inputs[0]), types.src, tag)
+        let weightsAny = try DNNL.memoryDesc(conv.oneDNNWeightDims, types.weights, dnnl_format_tag_any)
+        let biasMD = try DNNL.memoryDesc([conv.outChannels], dnnl_f32, dnnl_a)
+        let dst = try DNNL.memoryDesc(dims(ValueID(current)), types.dst, tag)
+        let desc = try DNNL.convolutionDesc(
+            src: src, weights: weightsAny, bias: biasMD, dst: dst,
+            strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
+            padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
+        return try DNNL.primitiveDesc(desc, attr, engine)
+    }
+}
+
+extension Conv2D {
+    /// The weight's dims as oneDNN takes them: `(K, C/G, kH, kW)`, or `(G, K/G, C/G, kH, kW)` when grouped.
+    var oneDNNWeightDims: [Int] {
+        let (k, g, c) = (outChannels, groups, weight.shape[1])
+        return g > 1 ? [g, k / g, c, kernel.h, kernel.w] : [k, c, kernel.h, kernel.w]
     }
 }
 

@@ -22,24 +22,13 @@ extension PlanBuilder {
         guard layer.weightScales.count == k, layer.inputScale > 0 else {
             throw DNNLError.calibration("\(node.name): the calibration has \(layer.weightScales.count) weight scales, the layer \(k) channels")
         }
-        let cPerGroup = conv.weight.shape[1]
-        let (kh, kw) = conv.kernel
-        let weightDims = g > 1 ? [g, k / g, cPerGroup, kh, kw] : [k, cPerGroup, kh, kw]
-        // step 1: quantized src and weights, f32 dst, all in layouts oneDNN chooses
-        let srcAny = try DNNL.memoryDesc(dims(x), layer.unsigned ? dnnl_u8 : dnnl_s8, dnnl_format_tag_any)
-        let weightsAny = try DNNL.memoryDesc(weightDims, dnnl_s8, dnnl_format_tag_any)
-        let biasMD = try DNNL.memoryDesc([k], dnnl_f32, dnnl_a)
-        let dstAny = try DNNL.memoryDesc(dims(ValueID(current)), dnnl_f32, dnnl_format_tag_any)
-        let desc = try DNNL.convolutionDesc(
-            src: srcAny, weights: weightsAny, bias: biasMD, dst: dstAny,
-            strides: [conv.stride.h, conv.stride.w], dilation: [conv.dilation.h - 1, conv.dilation.w - 1],
-            padL: [conv.padding.top, conv.padding.left], padR: [conv.padding.bottom, conv.padding.right])
-        // step 2: output scales per channel, and the post-ops
+        // step 1-2: quantized src and weights, f32 dst, in layouts oneDNN chooses; output scales per channel
         let inputScale = Self.int8InputScale(layer)
         let scales = layer.weightScales.map { $0 * inputScale }
         let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl), outputScales: scales)
         defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        let pd = try convolutionPrimitive(
+            node, conv, (src: layer.unsigned ? dnnl_u8 : dnnl_s8, weights: dnnl_s8, dst: dnnl_f32), tag: dnnl_format_tag_any, attr)
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
         let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
         let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
@@ -48,7 +37,7 @@ extension PlanBuilder {
         let quantized = conv.weight.scalars.enumerated().map { i, w in
             min(max((w / layer.weightScales[i / perChannel]).rounded(.toNearestOrEven), -127), 127)
         }
-        let weights = try constant(quantized, dims: weightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
+        let weights = try constant(quantized, dims: conv.oneDNNWeightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
         let bias = try constant((0..<k).map { (conv.bias?.scalars[$0] ?? 0) / scales[$0] }, dims: [k], tag: dnnl_a)
         // step 5: the input quantized into a temporary; a residual sum accumulates into dst
         let from = try slot(x)

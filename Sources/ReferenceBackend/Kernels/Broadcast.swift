@@ -13,19 +13,25 @@ extension ReferenceModel {
             stride *= bDims[axis]
         }
         var data = a.data
-        var index = [Int](repeating: 0, count: aDims.count)
-        for i in data.indices {
-            var j = 0
-            for axis in aDims.indices { j += index[axis] * bStrides[axis] }
-            data[i] = f(data[i], b.data[j])
-            var axis = aDims.count - 1
+        for (i, j) in offsets(dims: aDims, strides: bStrides).enumerated() { data[i] = f(data[i], b.data[j]) }
+        return Batch(n: a.n, shape: a.shape, data: data)
+    }
+
+    /// For each index of `dims` in row-major order, `sum(index[axis] * strides[axis])`: where a strided view reads.
+    static func offsets(dims: [Int], strides: [Int]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(dims.reduce(1, *))
+        var index = [Int](repeating: 0, count: dims.count)
+        for _ in 0..<dims.reduce(1, *) {
+            result.append(zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 })
+            var axis = dims.count - 1
             while axis >= 0 {
                 index[axis] += 1
-                if index[axis] < aDims[axis] { break }
+                if index[axis] < dims[axis] { break }
                 index[axis] = 0
                 axis -= 1
             }
         }
-        return Batch(n: a.n, shape: a.shape, data: data)
+        return result
     }
 }

@@ -86,21 +86,10 @@ extension ReferenceModel {
         for axis in inDims.indices.dropLast().reversed() { inStrides[axis] = inStrides[axis + 1] * inDims[axis + 1] }
         let outDims = out.shape.dims, strides = order.map { inStrides[$0] }
         var data = [Float](repeating: 0, count: x.data.count)
-        var index = [Int](repeating: 0, count: outDims.count)
         let image = x.shape.elementCount
+        let sources = offsets(dims: outDims, strides: strides)
         for n in 0..<x.n {
-            for o in 0..<image {
-                var source = n * image
-                for axis in outDims.indices { source += index[axis] * strides[axis] }
-                data[n * image + o] = x.data[source]
-                var axis = outDims.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < outDims[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
-            }
+            for (o, source) in sources.enumerated() { data[n * image + o] = x.data[n * image + source] }
         }
         return Batch(n: x.n, shape: out.shape, data: data)
     }
