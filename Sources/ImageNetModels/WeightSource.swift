@@ -15,7 +15,8 @@ public protocol WeightSource: AnyObject {
     /// The shape stored under `key`, for builders whose layout depends on the file (nil: not stored, or random).
     func shape(_ key: String) -> Shape?
     /// Marks every key starting with `prefix` as known but unused, so that ``finish()`` does not report it
-    /// (GoogLeNet's and Inception V3's auxiliary heads, which only training runs).
+    /// (GoogLeNet's and Inception V3's auxiliary heads, which only training runs; Swin's and MaxViT's
+    /// `relative_position_index` buffers, which the builders compute from the window size).
     func ignore(prefix: String)
     /// Throws ``ModelLoadError`` listing every problem met so far.
     func finish() throws

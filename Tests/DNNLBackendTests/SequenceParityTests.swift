@@ -29,7 +29,8 @@ extension ParityTests {
         try sequence { g, x, r in
             let qkv = g.linear(g.reshape(x, [24, 8]), weight: r.tensor([24, 8]), bias: r.tensor([24]))
             let heads = g.permute(g.reshape(qkv, [24, 3, 2, 4]), [1, 2, 0, 3])  // (3, heads, T, d)
-            let (q, k, v) = (0..<3).map { i in g.reshape(g.slice(heads, axis: 0, i..<i + 1), [2, 24, 4]) }.triple
+            let parts = (0..<3).map { i in g.reshape(g.slice(heads, axis: 0, i..<i + 1), [2, 24, 4]) }
+            let (q, k, v) = (parts[0], parts[1], parts[2])
             let attention = g.softmax(g.matmul(q, k, transposeB: true, scale: 0.5))
             return g.reshape(g.permute(g.matmul(attention, v), [1, 0, 2]), [24, 8])
         }
@@ -77,9 +78,4 @@ extension ParityTests {
             return g.reshape(g.permute(g.reshape(joined, [2, 2, 48]), [1, 0, 2]), [4, 6, 8])
         }
     }
-}
-
-extension Array {
-    /// The first three elements as a tuple.
-    fileprivate var triple: (Element, Element, Element) { (self[0], self[1], self[2]) }
 }
