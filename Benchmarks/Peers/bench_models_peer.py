@@ -1,14 +1,21 @@
 """One peer engine's images/s for one model at several batch sizes, timed like `batchvision bench`.
 
-Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0_PORT]
+Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0_PORT [CALIBRATION_DIR]]
   ENGINE   torch-eager | torch-channels_last   (Debian's /usr/bin/python3, torch 1.13.1), fp32
            torch-bf16                         the same, channels_last under torch.autocast("cpu", bfloat16)
            onnxruntime | openvino             (the .venv-bench Python), fp32; OpenVINO with INFERENCE_PRECISION_HINT f32
            openvino-bf16                      OpenVINO with INFERENCE_PRECISION_HINT bf16
+           openvino-int8                      ONNX_DIR/MODEL.onnx quantized by NNCF (nncf.quantize, its defaults:
+                                              symmetric s8 weights per channel, 300-sample subset cap) on the
+                                              CALIBRATION_DIR tensors, run with INFERENCE_PRECISION_HINT f32
+           onnxruntime-int8                   quantize_static: QDQ, per-channel s8 weights, u8 activations, MinMax
+                                              calibration on the same tensors
            export                             (writes ONNX_DIR/MODEL.onnx with Debian's torch, then exits)
   MODEL    a torchvision model name (resnet152, resnext50_32x4d, ...) | efficientnet_lite0 (the port, from LITE0_PORT)
   BATCHES  comma-separated batch sizes
-Prints one JSON line per batch size, with the precision the engine was asked for ("fp32" or "bf16"); OpenVINO's
+  CALIBRATION_DIR  `batchvision preprocess` output: one raw float32 (3, 224, 224) file per calibration photo
+The quantized models are cached next to the ONNX file (MODEL.nncf-int8.xml, MODEL.qdq-int8.onnx).
+Prints one JSON line per batch size, with the precision the engine was asked for ("fp32", "bf16" or "int8"); OpenVINO's
 version string also counts the layers of its compiled model by the precision they really run in. Timing (as `batchvision bench`): 2 warm-up calls, then calls until SECONDS
 have passed and at least 3 were made; images/s at the median call. Input: random normal (N, 3, 224, 224) float32.
 `others_cores` is how many cores' worth of CPU other processes used while timing (from /proc/stat): on a shared
@@ -74,7 +81,53 @@ def export(name, onnx_dir, port):
         do_constant_folding=True)
 
 
-def runner(engine, name, batch, threads, onnx_dir, port):
+def calibration_inputs(folder):
+    """The calibration photos as `batchvision preprocess` wrote them, each a (1, 3, 224, 224) float32 array."""
+    files = sorted(f for f in os.listdir(folder) if f.endswith(".f32"))
+    if not files:
+        raise SystemExit(f"no calibration tensors in {folder}: scripts/bench-models writes them with --precision int8")
+    return [np.fromfile(os.path.join(folder, f), "<f4").reshape(1, 3, 224, 224) for f in files]
+
+
+def nncf_int8(core, name, onnx_dir, calibration_dir):
+    """OpenVINO's int8 model as its docs make one: NNCF post-training quantization of the float model."""
+    import openvino as ov
+
+    path = f"{onnx_dir}/{name}.nncf-int8.xml"
+    if not os.path.exists(path):
+        import nncf
+
+        samples = calibration_inputs(calibration_dir)
+        quantized = nncf.quantize(core.read_model(f"{onnx_dir}/{name}.onnx"), nncf.Dataset(samples),
+                                  subset_size=len(samples))
+        ov.save_model(quantized, path)
+    return core.read_model(path)
+
+
+def qdq_int8(name, onnx_dir, calibration_dir):
+    """ONNX Runtime's static int8 model, as its docs recommend for CNNs on x86: QDQ, per-channel weights."""
+    path = f"{onnx_dir}/{name}.qdq-int8.onnx"
+    if not os.path.exists(path):
+        from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+        from onnxruntime.quantization.shape_inference import quant_pre_process
+
+        class Photos(CalibrationDataReader):
+            def __init__(self):
+                self.samples = iter(calibration_inputs(calibration_dir))
+
+            def get_next(self):
+                x = next(self.samples, None)
+                return None if x is None else {"input": x}
+
+        prepared = f"{onnx_dir}/{name}.qdq-prepared.onnx"
+        quant_pre_process(f"{onnx_dir}/{name}.onnx", prepared)
+        quantize_static(prepared, path, Photos(), quant_format=QuantFormat.QDQ, per_channel=True,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        os.remove(prepared)
+    return path
+
+
+def runner(engine, name, batch, threads, onnx_dir, port, calibration_dir):
     """A no-argument function running one batch, and the engine's version string."""
     x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224), dtype=np.float32)
     if engine.startswith("torch"):
@@ -91,22 +144,28 @@ def runner(engine, name, batch, threads, onnx_dir, port):
             with torch.inference_mode(), autocast:
                 model(tx)
         return run, f"torch {torch.__version__}" + (" bf16 autocast" if engine == "torch-bf16" else "")
-    if engine == "onnxruntime":
+    if engine in ("onnxruntime", "onnxruntime-int8"):
         import onnxruntime as ort
 
         so = ort.SessionOptions()
         so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = ort.InferenceSession(f"{onnx_dir}/{name}.onnx", so, providers=["CPUExecutionProvider"])
-        return (lambda: session.run(None, {"input": x})), f"onnxruntime {ort.__version__}"
-    if engine in ("openvino", "openvino-bf16"):
+        path = qdq_int8(name, onnx_dir, calibration_dir) if engine == "onnxruntime-int8" else f"{onnx_dir}/{name}.onnx"
+        session = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        return (lambda: session.run(None, {"input": x})), f"onnxruntime {ort.__version__}" + (
+            " QDQ int8" if engine == "onnxruntime-int8" else "")
+    if engine in ("openvino", "openvino-bf16", "openvino-int8"):
         import openvino as ov
 
         core = ov.Core()
-        model = core.read_model(f"{onnx_dir}/{name}.onnx")
+        if engine == "openvino-int8":
+            model = nncf_int8(core, name, onnx_dir, calibration_dir)
+        else:
+            model = core.read_model(f"{onnx_dir}/{name}.onnx")
         model.reshape({model.inputs[0].any_name: [batch, 3, 224, 224]})
-        hint = "bf16" if engine == "openvino-bf16" else "f32"  # explicit: OpenVINO's default is bf16 where the CPU has it
+        # explicit: OpenVINO's default is bf16 where the CPU has it; int8 keeps its unquantized layers in f32, as ours
+        hint = "bf16" if engine == "openvino-bf16" else "f32"
         config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": hint, "PERFORMANCE_HINT": "LATENCY",
                   "NUM_STREAMS": 1}
         compiled = core.compile_model(model, "CPU", config)
@@ -120,26 +179,30 @@ def runtime_precisions(compiled):
     counts = {}
     for op in compiled.get_runtime_model().get_ordered_ops():
         info = op.get_rt_info()
-        if info["layerType"].astype(str) in ("Convolution", "FullyConnected", "MatMul"):
+        if info["layerType"].astype(str) in ("Convolution", "FullyConnected", "MatMul", "GroupConvolution"):
             precision = info["runtimePrecision"].astype(str)
             counts[precision] = counts.get(precision, 0) + 1
     return "conv/fc " + ", ".join(f"{p} ×{n}" for p, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-PRECISION = {"torch-bf16": "bf16", "openvino-bf16": "bf16"}
+PRECISION = {"torch-bf16": "bf16", "openvino-bf16": "bf16", "openvino-int8": "int8", "onnxruntime-int8": "int8"}
 
 
-def main(engine, name, batches, seconds, threads, onnx_dir, port=""):
+def main(engine, name, batches, seconds, threads, onnx_dir, port="", calibration_dir=""):
     if engine == "export":
         return export(name, onnx_dir, port)
+    # Only the JSON lines go to stdout: whatever else writes there (NNCF's progress bars) goes to stderr.
+    results = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     for batch in map(int, batches.split(",")):
-        run, version = runner(engine, name, batch, int(threads), onnx_dir, port)
+        run, version = runner(engine, name, batch, int(threads), onnx_dir, port, calibration_dir)
         median, best, calls, others = time_calls(run, float(seconds))
         print(json.dumps({
             "engine": engine, "precision": PRECISION.get(engine, "fp32"), "version": version, "model": name,
             "batch_size": batch, "threads": int(threads),
             "images_per_s": batch / median, "images_per_s_best": batch / best, "batches": calls,
-            "others_cores": round(others, 2)}), flush=True)
+            "others_cores": round(others, 2)}), file=results, flush=True)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,15 @@ Usage: bench_models_table.py RESULTS.jsonl
 Each line is one engine's measurement of one (model, batch, precision) in one round. Per engine: the median over
 rounds of its median-batch images/s, and its best batch in any round. Ratios are batchvision / engine at the same
 precision: the median over rounds of the per-round ratio (both measured minutes apart in the same round), and
-best / best.
+best / best. Then batchvision against itself: each faster precision over fp32 (and int8 over bf16), paired the same way.
 """
 import json
 import statistics
 import sys
 from collections import defaultdict
 
-ENGINES = ["batchvision", "torch-eager", "torch-channels_last", "torch-bf16", "onnxruntime", "openvino", "openvino-bf16"]
+ENGINES = ["batchvision", "torch-eager", "torch-channels_last", "torch-bf16", "onnxruntime", "openvino", "openvino-bf16",
+           "onnxruntime-int8", "openvino-int8"]
 runs = defaultdict(dict)  # (model, batch, precision, engine) -> {round: result}
 versions = {}
 for line in open(sys.argv[1]):
@@ -43,5 +44,25 @@ for model, batch, precision in sorted({k[:3] for k in runs}):
 print("img/s: at the median batch, median over rounds; best: the fastest batch of any round; ratios: median over "
       "rounds of the same round's ratio, and best/best; others: most cores other processes used during a peer's "
       "timing (>0.2: disturbed)")
+
+
+def paired(fast, slow):
+    """fast / slow images/s: median over rounds of the same round's ratio, and best / best."""
+    rounds = [fast[k]["images_per_s"] / slow[k]["images_per_s"] for k in fast if k in slow]
+    best = max(r["images_per_s_best"] for r in fast.values()) / max(r["images_per_s_best"] for r in slow.values())
+    return f"{statistics.median(rounds):.2f}x" if rounds else "", f"{best:.2f}x"
+
+
+pairs = [("bf16", "fp32"), ("int8", "fp32"), ("int8", "bf16")]
+lines = []
+for model, batch in sorted({k[:2] for k in runs}):
+    for fast, slow in pairs:
+        a, b = runs.get((model, batch, fast, "batchvision")), runs.get((model, batch, slow, "batchvision"))
+        if a and b:
+            median, best = paired(a, b)
+            lines.append(f"{model:20s} {batch:5d} {fast + ' / ' + slow:>12s} {median:>8s} {best:>6s}")
+if lines:
+    print(f"\nbatchvision across precisions\n{'model':20s} {'batch':>5s} {'':>12s} {'median':>8s} {'best':>6s}")
+    print("\n".join(lines))
 for (engine, precision), version in sorted(versions.items()):
     print(f"  {engine} ({precision}): {version}")

@@ -12,15 +12,19 @@ import XCTest
 final class Int8Tests: XCTestCase {
     var rng = SeededRandom(state: 8)
 
-    /// stem -> relu -> conv a (no activation: signed input next) -> conv b + residual -> relu -> grouped conv c:
-    /// unsigned and signed inputs, a residual sum and groups, on the ISA's int8 kernels (never `ref:`).
+    /// image -> conv stem -> relu -> conv a (no activation: signed input next) -> conv b + stem -> relu -> conv d -> relu
+    /// -> conv e + b -> relu -> grouped conv c: unsigned and signed inputs, residual sums of a float value (the
+    /// stem's) and of an integer one (b's, which d and e both take as int8), layers passing integers on
+    /// (a -> b, d -> e, e -> c) and groups, on the ISA's int8 kernels (never `ref:`).
     func testInt8ConvolutionsAgreeWithFP32() throws {
         let g = GraphBuilder()
         let x = g.input("x", channels: 8, height: 10, width: 10)
         let stem = g.relu(g.conv2d(x, weight: rng.tensor([16, 8, 3, 3]), bias: rng.tensor([16]), padding: .symmetric(1), name: "stem"))
         let a = g.conv2d(stem, weight: rng.tensor([16, 16, 1, 1]), bias: rng.tensor([16]), name: "a")
         let b = g.relu(g.add(g.conv2d(a, weight: rng.tensor([16, 16, 3, 3]), bias: rng.tensor([16]), padding: .symmetric(1), name: "b"), stem))
-        g.output(g.conv2d(b, weight: rng.tensor([32, 4, 3, 3]), bias: rng.tensor([32]), stride: 2, groups: 4, name: "c"))
+        let d = g.relu(g.conv2d(b, weight: rng.tensor([16, 16, 1, 1]), bias: rng.tensor([16]), name: "d"))
+        let e = g.relu(g.add(g.conv2d(d, weight: rng.tensor([16, 16, 3, 3]), bias: rng.tensor([16]), padding: .symmetric(1), name: "e"), b))
+        g.output(g.conv2d(e, weight: rng.tensor([32, 4, 3, 3]), bias: rng.tensor([32]), stride: 2, groups: 4, name: "c"))
         let graph = try g.build().optimized()
         let input = rng.tensor([3, 8, 10, 10]).scalars
 
@@ -36,22 +40,28 @@ final class Int8Tests: XCTestCase {
             layers[graph[id].name] = Calibration.Layer(
                 inputScale: peak / (unsigned ? 255 : 127), unsigned: unsigned, weightScales: Calibration.weightScales(conv.weight))
         }
-        XCTAssertEqual(layers.count, 3, "the stem reads the image and stays fp32; a, b and c run int8: \(graph.nodes.map(\.name))")
-        XCTAssertEqual(layers.filter { !$0.value.unsigned }.count, 1, "b reads a's signed output: \(layers.mapValues(\.unsigned))")
+        XCTAssertEqual(layers.count, 6, "every convolution runs int8, the stem too: \(graph.nodes.map(\.name))")
+        XCTAssertEqual(layers.filter { !$0.value.unsigned }.count, 2, "the stem reads the signed image, b a's signed output: \(layers.mapValues(\.unsigned))")
         let calibration = Calibration(model: "test", weightsSHA256: "random", method: "max", images: 3, layers: layers)
 
         let model = try DNNLBackend(options: .init(precision: .int8, calibration: calibration)).compile(graph, batchSize: 3)
         XCTAssertEqual(model.precision, .int8)
         let implementations = try model.implementations(batchSize: 3)
         XCTAssertFalse(implementations.contains { $0.hasSuffix(": ref:any") && !$0.hasPrefix("reorder") }, "\(implementations)")
+        // With VNNI only the image is quantized by a reorder: the int8 layers pass integers to each other. Without,
+        // the stem and b (signed inputs) stay fp32, and a and d quantize what they read.
+        let quantizing = implementations.filter { $0.hasPrefix("reorder quantize ") }
+        XCTAssertEqual(quantizing.count, DNNLBackend.hasVNNI ? 1 : 2, "\(implementations)")
         let expected = values[graph.output.index]
         let actual = try model.run(input, batchSize: 3)
-        // Three layers of 8-bit rounding: within 2% of the output's range, and far closer on average. (Without VNNI
-        // the unsigned inputs have 7 bits and b, with its signed input, stays fp32: see addInt8Convolution.)
+        // Six layers of 8-bit rounding, each adding up to half a step (a residual quantized into an integer output
+        // a whole one): within 3% of the output's range, and far closer on average. Measured: worst 2.0%, mean
+        // 0.40% with VNNI; 2.5% and 0.48% capped at AVX2, where the unsigned inputs have 7 bits and the stem and
+        // b, with signed inputs, stay fp32 (see addInt8Convolution).
         let range = expected.map(abs).max()!
-        assertClose(actual, expected, atol: 0.02 * range, "int8 vs fp32 (\(DNNLBackend.isaDescription))")
+        assertClose(actual, expected, atol: 0.03 * range, "int8 vs fp32 (\(DNNLBackend.isaDescription))")
         let meanError = zip(actual, expected).map { abs($0 - $1) }.reduce(0, +) / Float(expected.count)
-        XCTAssertLessThan(meanError, 0.004 * range)
+        XCTAssertLessThan(meanError, 0.006 * range)
     }
 
     func testInt8WithoutCalibrationIsOneClearError() throws {

@@ -64,7 +64,7 @@ extension PostOp {
     /// The oneDNN post-op: a sum reads dst before the conv writes it.
     var dnnl: [DNNLPostOp] {
         switch self {
-        case .residualAdd: [.sum]
+        case .residualAdd: [.sum(scale: 1)]
         case .activation(let a): a.dnnlSteps.map { .eltwise($0.kind, alpha: $0.alpha, beta: $0.beta) }
         }
     }

@@ -8,7 +8,12 @@ extension PlanBuilder {
     /// ```
     ///  x f32 ─► reorder × 1/inputScale ─► u8|s8 ─► conv, s8 weights round(w / weightScale[k]), s32 sums
     ///        ─► × inputScale · weightScale[k] (output scales), post-ops in f32 ─► y f32
+    ///                                                                          └─► × 1/nextScale ─► y u8|s8
     /// ```
+    /// The output stays integer when every reader is an int8 convolution that would quantize it the same way
+    /// (see ``int8Output(of:)``): the next layer then reads it as it is, with no reorder and a quarter of the bytes.
+    /// A residual sum adds its operand in real units: `sum(scale)` with the operand's own scale when it is integer.
+    ///
     /// NOTE: oneDNN 2.6 adds the bias before applying the output scales, so the bias goes in divided by them.
     /// Zero points are never used: symmetric scales only (AMX in 2.6 mishandles zero points).
     /// NOTE: without VNNI (AVX2, plain AVX-512) oneDNN multiplies u8 by s8 with `vpmaddubsw`, whose pairwise int16
@@ -22,33 +27,87 @@ extension PlanBuilder {
         guard layer.weightScales.count == k, layer.inputScale > 0 else {
             throw DNNLError.calibration("\(node.name): the calibration has \(layer.weightScales.count) weight scales, the layer \(k) channels")
         }
-        // step 1-2: quantized src and weights, f32 dst, in layouts oneDNN chooses; output scales per channel
+        // step 1: the scales and post-ops, ending in the next layer's integers when the output stays integer
         let inputScale = Self.int8InputScale(layer)
-        let scales = layer.weightScales.map { $0 * inputScale }
-        let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl), outputScales: scales)
+        let next = int8Output(of: node)
+        // A residual starts in dst in some units (real = units * integer): its own scale when it is integer, the
+        // output's when a float residual is quantized into an integer dst, else 1.
+        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
+        let residualScale: Float = if let residual { quantizedScales[residual.index] ?? next?.scale ?? 1 } else { 1 }
+        var scales = layer.weightScales.map { $0 * inputScale }
+        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in op == .residualAdd ? [.sum(scale: residualScale)] : op.dnnl }
+        if let next {
+            // ReLU commutes with a positive scale: fold 1/nextScale into the others; anything else gets a last step
+            if conv.postOps.allSatisfy({ $0 == .residualAdd || $0 == .activation(.relu) }) {
+                scales = scales.map { $0 / next.scale }
+                postOps = postOps.map { op in if case .sum(let s) = op { .sum(scale: s / next.scale) } else { op } }
+            } else {
+                postOps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
+            }
+            quantizedScales[current] = next.scale
+        }
+        // step 2: quantized src and weights, dst f32 or the next layer's integers, in layouts oneDNN chooses
+        let attr = try DNNL.attributes(postOps: postOps, outputScales: scales)
         defer { DNNL.attributesDestroy(attr) }
+        let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? dnnl_f32
         let pd = try convolutionPrimitive(
-            node, conv, (src: layer.unsigned ? dnnl_u8 : dnnl_s8, weights: dnnl_s8, dst: dnnl_f32), tag: dnnl_format_tag_any, attr)
+            node, conv, (src: layer.unsigned ? dnnl_u8 : dnnl_s8, weights: dnnl_s8, dst: dstType), tag: dnnl_format_tag_any, attr)
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
         let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
         let dstMD = try DNNL.query(pd, dnnl_query_dst_md)
-        // step 4: weights rounded to integers here (the f32 -> s8 reorder then only converts), bias pre-divided
+        // step 3: weights rounded to integers here (the f32 -> s8 reorder then only converts), bias pre-divided
         let perChannel = conv.weight.shape.elementCount / k
         let quantized = conv.weight.scalars.enumerated().map { i, w in
             min(max((w / layer.weightScales[i / perChannel]).rounded(.toNearestOrEven), -127), 127)
         }
         let weights = try constant(quantized, dims: conv.oneDNNWeightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
-        let bias = try constant((0..<k).map { (conv.bias?.scalars[$0] ?? 0) / scales[$0] }, dims: [k], tag: dnnl_a)
-        // step 5: the input quantized into a temporary; a residual sum accumulates into dst
-        let from = try slot(x)
-        let (src, buffer) = try allocate(srcMD)
-        temporaries.append(buffer)
-        try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
-        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
-        let dst = try output(dstMD, inPlaceOf: residual, copying: true, readers: [x])
-        // step 6
+        // (acc + bias') * scale must be (acc * inputScale * weightScale + bias) / nextScale, folded or not
+        let bias = try constant((0..<k).map { (conv.bias?.scalars[$0] ?? 0) / (layer.weightScales[$0] * inputScale) }, dims: [k], tag: dnnl_a)
+        // step 4: the input as integers: as its producer wrote it, or quantized into a temporary
+        let src: dnnl_memory_t
+        if quantizedScales[x.index] != nil {
+            src = try source(x, as: srcMD)
+        } else {
+            let from = try slot(x)
+            let buffer: Int
+            (src, buffer) = try allocate(srcMD)
+            temporaries.append(buffer)
+            try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
+        }
+        // step 5: a residual sum accumulates into dst: the residual's buffer, or a copy in the units above
+        let quantizeResidual = next != nil && residual.map { quantizedScales[$0.index] == nil } == true
+        let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: quantizeResidual ? 1 / residualScale : 1, readers: [x])
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
+    }
+
+    /// The calibrated scales `node` runs in int8 with, or nil when it runs in float: not int8, not calibrated,
+    /// or a signed input on a CPU without VNNI (see the note above).
+    func int8Layer(_ node: Node) -> Calibration.Layer? {
+        guard precision == .int8, case .conv2d = node.op, let layer = options.calibration?.layers[node.name],
+            layer.unsigned || DNNLBackend.hasVNNI
+        else { return nil }
+        return layer
+    }
+
+    /// The scale and sign to write `node`'s output in as integers: those every reader quantizes it with, when
+    /// every reader is an int8 convolution taking it as input (with the same scale) or adding it as a residual.
+    /// Nil (a float output) when any reader is something else, or only residual sums read it.
+    func int8Output(of node: Node) -> (scale: Float, unsigned: Bool)? {
+        let value = current
+        guard value != graph.output.index else { return nil }
+        var agreed: (scale: Float, unsigned: Bool)?
+        for index in readers[value] {
+            let reader = graph.nodes[index]
+            guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
+            if reader.inputs[0].index == value {
+                let wanted = (scale: Self.int8InputScale(layer), unsigned: layer.unsigned)
+                if let agreed, agreed != wanted { return nil }
+                agreed = wanted
+            }
+            if reader.inputs.dropFirst().contains(where: { $0.index == value }) && !conv.postOps.contains(.residualAdd) { return nil }
+        }
+        return agreed
     }
 
     /// The input scale that avoids `vpmaddubsw` saturation on this CPU (see the note above).

@@ -298,7 +298,7 @@ enum DNNL {
             defer { _ = dnnl_post_ops_destroy(ops) }
             for op in postOps {
                 switch op {
-                case .sum: try check(dnnl_post_ops_append_sum(ops, 1), "dnnl_post_ops_append_sum")
+                case .sum(let scale): try check(dnnl_post_ops_append_sum(ops, scale), "dnnl_post_ops_append_sum")
                 case .eltwise(let alg, let alpha, let beta):
                     try check(dnnl_post_ops_append_eltwise(ops, 1, alg, alpha, beta), "dnnl_post_ops_append_eltwise")
                 }
@@ -414,6 +414,7 @@ enum DNNL {
 
 /// A post-op in oneDNN's terms.
 enum DNNLPostOp {
-    case sum
+    /// dst = scale * (what dst held) + the result so far.
+    case sum(scale: Float)
     case eltwise(dnnl_alg_kind_t, alpha: Float, beta: Float)
 }

@@ -34,6 +34,10 @@ final class PlanBuilder {
 
     private var slots: [Slot?]
     private let lastUse: [Int]
+    /// The nodes that read each value.
+    let readers: [[Int]]
+    /// The values an int8 convolution wrote as integers, with the scale that turns them back into reals.
+    var quantizedScales: [Int: Float] = [:]
     private var arena = Arena()
     /// Arena buffer `i` (also owned by the plan).
     private(set) var arenaBuffers: [UnsafeMutableRawPointer] = []
@@ -56,6 +60,9 @@ final class PlanBuilder {
         self.plan = Plan(batchSize: batchSize)
         self.slots = Array(repeating: nil, count: graph.nodes.count)
         self.lastUse = graph.lastUses()
+        var readers = Array(repeating: [Int](), count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() { for input in Set(node.inputs) { readers[input.index].append(i) } }
+        self.readers = readers
     }
 
     /// Builds every node's primitives, the output reorder, and the shared scratchpad.
@@ -76,7 +83,7 @@ final class PlanBuilder {
         switch node.op {
         case .input: try addInput(node)
         case .conv2d(let conv):
-            if precision == .int8, let layer = options.calibration?.layers[node.name], layer.unsigned || DNNLBackend.hasVNNI {
+            if let layer = int8Layer(node) {
                 try addInt8Convolution(node, conv, layer)
             } else {
                 try addConvolution(node, conv)
@@ -124,10 +131,12 @@ final class PlanBuilder {
 
     /// Creates the current node's output in layout `md`, writing in place into `operand` when it dies here.
     ///
-    /// With `copying`, the output starts as a copy of `operand` (the residual a sum post-op adds to)
-    /// unless it could take the operand's buffer. `readers` are the other operands of the node:
+    /// With `copying`, the output starts as a copy of `operand` (the residual a sum post-op adds to), multiplied
+    /// by `copyScale`, unless it could take the operand's buffer. `readers` are the other operands of the node:
     /// the output must not overwrite them while the primitive reads them.
-    func output(_ md: dnnl_memory_desc_t, inPlaceOf operand: ValueID?, copying: Bool = false, readers: [ValueID] = []) throws -> dnnl_memory_t {
+    func output(
+        _ md: dnnl_memory_desc_t, inPlaceOf operand: ValueID?, copying: Bool = false, copyScale: Float = 1, readers: [ValueID] = []
+    ) throws -> dnnl_memory_t {
         if let operand, let slot = slots[operand.index], let buffer = slot.buffer, lastUse[operand.index] == current,
             !readers.contains(operand), DNNL.equal(slot.md, md)
         {
@@ -139,7 +148,7 @@ final class PlanBuilder {
         slots[current] = Slot(md: md, memory: memory, buffer: buffer)
         if copying, let operand {
             let from = try self.slot(operand)
-            try addReorder(from: from.memory, from.md, to: memory, md, label: "copy \(graph[operand].name) for sum")
+            try addReorder(from: from.memory, from.md, to: memory, md, scale: copyScale, label: "copy \(graph[operand].name) for sum")
         }
         return memory
     }
