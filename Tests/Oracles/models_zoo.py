@@ -8,7 +8,7 @@ For each NAME (input SIZE x SIZE, default the crop size of its IMAGENET1K_V1 tra
   NAME-x3.bin, NAME-y3.bin    the same at batch 3
 and prints one JSON line per model: {"model", "size", "max_abs_logit"}. Arrays are little-endian float32.
 Models whose pretrained weights need constructor arguments (GoogLeNet, Inception V3: transform_input, aux heads)
-are built with those (`PRETRAINED_KWARGS`), in eval mode so the aux heads stay in the state_dict but do not run.
+are built with those (`PRETRAINED_KWARGS`, and ViT-H at the 518 pixels of its default SWAG weights), in eval mode so the aux heads stay in the state_dict but do not run.
 Every BatchNorm gets random statistics and affine parameters (so folding them is exercised), every LayerNorm
 random affine parameters, every bias torchvision initialises to zero random values, and every other tensor
 initialised to a constant (ViT's class token and zero head, ConvNeXt's 1e-6 layer scale, attention's zero
@@ -29,6 +29,8 @@ torch.set_num_threads(2)
 PRETRAINED_KWARGS = {
     "googlenet": dict(transform_input=True, aux_logits=True, init_weights=False),
     "inception_v3": dict(transform_input=True, aux_logits=True, init_weights=False),
+    # ViT-H/14's only full weights are SWAG E2E, at 518 (torchvision sets image_size from the weights' min_size)
+    "vit_h_14": dict(image_size=518),
 }
 # With init_weights=False their convolutions keep PyTorch's default init, which shrinks the signal about 2.5x
 # per layer: the logits would be the head's bias whatever the input. He init keeps the features alive.
