@@ -29,7 +29,7 @@ extension PlanBuilder {
         }
         // step 1: the scales and post-ops, ending in the next layer's integers when the output stays integer
         let inputScale = Self.int8InputScale(layer)
-        let next = int8Output(of: node)
+        let next = int8Output(of: current)
         // A residual starts in dst in some units (real = units * integer): its own scale when it is integer, the
         // output's when a float residual is quantized into an integer dst, else 1.
         let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
@@ -90,21 +90,26 @@ extension PlanBuilder {
         return layer
     }
 
-    /// The scale and sign to write `node`'s output in as integers: those every reader quantizes it with, when
-    /// every reader is an int8 convolution taking it as input (with the same scale) or adding it as a residual.
+    /// The scale and sign to write value `value` in as integers: those every reader quantizes it with, when every
+    /// reader is an int8 convolution taking it as input (with the same scale) or adding it as a residual, or a max
+    /// pool whose own output stays integer (ResNet's stem: max commutes with quantization, so the pool runs on u8).
     /// Nil (a float output) when any reader is something else, or only residual sums read it.
-    func int8Output(of node: Node) -> (scale: Float, unsigned: Bool)? {
-        let value = current
+    func int8Output(of value: Int) -> (scale: Float, unsigned: Bool)? {
         guard value != graph.output.index else { return nil }
         var agreed: (scale: Float, unsigned: Bool)?
+        func agree(_ wanted: (scale: Float, unsigned: Bool)) -> Bool {
+            if let agreed, agreed != wanted { return false }
+            agreed = wanted
+            return true
+        }
         for index in readers[value] {
             let reader = graph.nodes[index]
-            guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
-            if reader.inputs[0].index == value {
-                let wanted = (scale: Self.int8InputScale(layer), unsigned: layer.unsigned)
-                if let agreed, agreed != wanted { return nil }
-                agreed = wanted
+            if case .maxPool = reader.op {
+                guard let wanted = int8Output(of: index), agree(wanted) else { return nil }
+                continue
             }
+            guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
+            if reader.inputs[0].index == value, !agree((scale: Self.int8InputScale(layer), unsigned: layer.unsigned)) { return nil }
             if reader.inputs.dropFirst().contains(where: { $0.index == value }) && !conv.postOps.contains(.residualAdd) { return nil }
         }
         return agreed

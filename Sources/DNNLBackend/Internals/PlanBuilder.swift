@@ -101,7 +101,10 @@ final class PlanBuilder {
         case .reshape: try addReshape(node)
         case .permute(let order): try addPermute(node, order)
         case .slice(let s): try addSlice(node, s)
-        case .maxPool(let pool): try addPooling(node, pool, dnnl_pooling_max)
+        case .maxPool(let pool):
+            try addPooling(node, pool, dnnl_pooling_max)
+            // max commutes with quantization: integers in, the same integers out (see int8Output(of:))
+            quantizedScales[current] = quantizedScales[node.inputs[0].index]
         case .avgPool(let pool, let includePad):
             try addPooling(node, pool, includePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)
         case .adaptiveAvgPool: try addAdaptiveAvgPool(node)
