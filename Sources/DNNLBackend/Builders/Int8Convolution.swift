@@ -29,13 +29,20 @@ extension PlanBuilder {
         }
         // step 1: the scales and post-ops, ending in the next layer's integers when the output stays integer
         let inputScale = Self.int8InputScale(layer)
-        let next = int8Output(of: current)
-        // A residual starts in dst in some units (real = units * integer): its own scale when it is integer, the
-        // output's when a float residual is quantized into an integer dst, else 1.
         let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
-        let residualScale: Float = if let residual { quantizedScales[residual.index] ?? next?.scale ?? 1 } else { 1 }
+        let integerResidual = residual.flatMap { quantizedScales[$0.index] }
+        var next = int8Output(of: current)
+        // A sum reads dst in dst's type: an s8 residual copied into a u8 dst (or back) would clip. Then the output
+        // stays float, and the readers quantize it themselves (they go by quantizedScales).
+        if let wanted = next, let residual, integerResidual != nil, try slot(residual).md.data_type != (wanted.unsigned ? dnnl_u8 : dnnl_s8) {
+            next = nil
+        }
+        // The residual starts in dst in some units (real = units * stored): an integer residual in its own scale, a
+        // float one copied into an integer dst in the output's (copied * 1/nextScale), a float one into a float dst in 1.
+        let residualUnits = integerResidual ?? next?.scale ?? 1
+        let residualCopyScale = integerResidual == nil && next != nil ? 1 / residualUnits : 1
         var scales = layer.weightScales.map { $0 * inputScale }
-        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in op == .residualAdd ? [.sum(scale: residualScale)] : op.dnnl }
+        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in op == .residualAdd ? [.sum(scale: residualUnits)] : op.dnnl }
         if let next {
             // ReLU commutes with a positive scale: fold 1/nextScale into the others; anything else gets a last step
             if conv.postOps.allSatisfy({ $0 == .residualAdd || $0 == .activation(.relu) }) {
@@ -75,8 +82,7 @@ extension PlanBuilder {
             try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
         }
         // step 5: a residual sum accumulates into dst: the residual's buffer, or a copy in the units above
-        let quantizeResidual = next != nil && residual.map { quantizedScales[$0.index] == nil } == true
-        let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: quantizeResidual ? 1 / residualScale : 1, readers: [x])
+        let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x])
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
     }

@@ -36,7 +36,8 @@ final class PlanBuilder {
     private let lastUse: [Int]
     /// The nodes that read each value.
     let readers: [[Int]]
-    /// The values an int8 convolution wrote as integers, with the scale that turns them back into reals.
+    /// The values written as integers (by an int8 convolution, or a max pool of such), with the scale that turns
+    /// them back into reals. Readers go by this, not by ``int8Output(of:)``'s promise.
     var quantizedScales: [Int: Float] = [:]
     private var arena = Arena()
     /// Arena buffer `i` (also owned by the plan).
