@@ -87,6 +87,12 @@ public struct DNNLBackend: Backend {
         return DNNL.effectiveISA().rawValue & avx512 == avx512
     }
 
+    /// Whether oneDNN's dispatcher reaches AMX (`avx512_core_amx`: bf16 and int8 tiles) on this CPU.
+    static var hasAMX: Bool {
+        let amx = dnnl_cpu_isa_avx512_core_amx.rawValue
+        return DNNL.effectiveISA().rawValue & amx == amx
+    }
+
     /// The instruction set oneDNN dispatches to, by name (`avx2`, `avx512_core`, `avx512_core_bf16`,
     /// `avx512_core_amx`, ...), as its kernels' names spell it.
     public static var isaDescription: String {

@@ -23,13 +23,55 @@ public struct Calibration: Codable, Sendable, Equatable {
         public var unsigned: Bool
         /// `max |w[k]| / 127` for each output channel `k`.
         public var weightScales: [Float]
+        /// What int8 adds to each output channel's bias: minus the mean shift that rounding and clipping the input
+        /// and the weights caused in that channel on the calibration images (nil in files written before it: none).
+        public var biasCorrection: [Float]?
+        /// The same for CPUs without VNNI, where an unsigned input takes 7 bits (0...127 at twice the scale, see the
+        /// DNNL backend's int8 convolution) and rounds differently: only for unsigned inputs.
+        public var biasCorrection7Bit: [Float]?
 
         enum CodingKeys: String, CodingKey {
-            case inputScale = "input_scale", unsigned, weightScales = "weight_scales"
+            case inputScale = "input_scale", unsigned, weightScales = "weight_scales", biasCorrection = "bias_correction"
+            case biasCorrection7Bit = "bias_correction_7bit"
         }
 
         public init(inputScale: Float, unsigned: Bool, weightScales: [Float]) {
             (self.inputScale, self.unsigned, self.weightScales) = (inputScale, unsigned, weightScales)
+        }
+
+        /// The input's integer range and scale as int8 runs it: u8 or, without VNNI, 0...127 at twice the scale
+        /// (`sevenBit`), or s8.
+        public func inputLevels(sevenBit: Bool) -> (low: Float, high: Float, scale: Float) {
+            !unsigned ? (-128, 127, inputScale) : sevenBit ? (0, 127, inputScale * 255 / 127) : (0, 255, inputScale)
+        }
+
+        /// The s8 integer int8 multiplies by for weight `w` of output channel `o`.
+        public func weightLevel(_ w: Float, channel o: Int) -> Float {
+            min(max((w / weightScales[o]).rounded(.toNearestOrEven), -127), 127)
+        }
+
+        /// The mean shift int8 makes in each output channel of a convolution with weight `[K, C/G, kH, kW]` in
+        /// `groups`, given the mean of each input channel as it is (`mean`) and as int8 carries it (`quantizedMean`):
+        /// `sum over c, taps of round(w / scale) * scale * quantizedMean[c] - w * mean[c]`. Exact for the 1x1
+        /// convolutions that are most of the int8 work; for larger kernels it leaves out the padded border.
+        public func meanShift(weight: Tensor, groups: Int, mean: [Double], quantizedMean: [Double]) -> [Double] {
+            let (k, perGroupIn) = (weight.shape[0], weight.shape[1])
+            let taps = weight.shape.elementCount / (k * perGroupIn)
+            return (0..<k).map { o in
+                let group = o / (k / groups)
+                var shift = 0.0
+                for j in 0..<perGroupIn {
+                    let c = group * perGroupIn + j
+                    var (sum, quantizedSum) = (0.0, 0.0)
+                    for t in 0..<taps {
+                        let w = weight.scalars[(o * perGroupIn + j) * taps + t]
+                        sum += Double(w)
+                        quantizedSum += Double(weightLevel(w, channel: o) * weightScales[o])
+                    }
+                    shift += quantizedSum * quantizedMean[c] - sum * mean[c]
+                }
+                return shift
+            }
         }
     }
 

@@ -84,6 +84,48 @@ final class Int8Tests: XCTestCase {
         assertClose(actual, expected, atol: 0.03 * range, "int8 vs fp32 (\(DNNLBackend.isaDescription))")
     }
 
+    /// A 1x1 convolution whose input is clipped hard (at a quarter of its largest value): every output channel's
+    /// mean moves, by the weights times the clipped-off mass. The calibration's bias correction
+    /// (``Calibration/Layer/meanShift(weight:groups:mean:quantizedMean:)``, means computed here independently)
+    /// takes it back exactly on the data it was measured on: a 1x1 convolution's mean output is linear in the
+    /// channels' means. With the input's 8 bits under VNNI, and its 7 without (the file's `bias_correction_7bit`).
+    func testBiasCorrectionTakesBackTheMeanShift() throws {
+        let (c, k, hw, n) = (8, 16, 36, 2)
+        let g = GraphBuilder()
+        let conv = g.conv2d(g.input("x", channels: c, height: 6, width: 6), weight: rng.tensor([k, c, 1, 1]), bias: rng.tensor([k]), name: "p")
+        g.output(conv)
+        let graph = try g.build().optimized()
+        let input = rng.tensor([n, c, 6, 6]).scalars.map { $0 * $0 * 4 }  // >= 0, skewed: a long tail to clip
+        let weight = try XCTUnwrap({ if case .conv2d(let conv) = graph[graph.output].op { conv.weight } else { nil } }())
+        let scale = input.max()! / 4 / 255
+        var layer = Calibration.Layer(inputScale: scale, unsigned: true, weightScales: Calibration.weightScales(weight))
+        // without VNNI an unsigned input takes 0...127 at twice the scale (see addInt8Convolution): 7 bits
+        let (high, step): (Float, Float) = DNNLBackend.hasVNNI ? (255, scale) : (127, scale * 255 / 127)
+        var (mean, quantizedMean) = ([Double](repeating: 0, count: c), [Double](repeating: 0, count: c))
+        for (i, x) in input.enumerated() {
+            mean[i / hw % c] += Double(x) / Double(n * hw)
+            quantizedMean[i / hw % c] += Double(min((x / step).rounded(), high) * step) / Double(n * hw)
+        }
+        let shift = layer.meanShift(weight: weight, groups: 1, mean: mean, quantizedMean: quantizedMean)
+        let expected = try ReferenceBackend().compile(graph, batchSize: n).run(input, batchSize: n)
+        func meanErrors(_ layer: Calibration.Layer) throws -> [Float] {
+            let calibration = Calibration(model: "test", weightsSHA256: "random", method: "clip", images: n, layers: [graph[graph.output].name: layer])
+            let actual = try DNNLBackend(options: .init(precision: .int8, calibration: calibration)).compile(graph, batchSize: n).run(input, batchSize: n)
+            var errors = [Float](repeating: 0, count: k)
+            for i in actual.indices { errors[i / hw % k] += (actual[i] - expected[i]) / Float(n * hw) }
+            return errors
+        }
+        let uncorrected = try meanErrors(layer)
+        (layer.biasCorrection, layer.biasCorrection7Bit) = (shift.map { Float(-$0) }, shift.map { Float(-$0) })
+        let corrected = try meanErrors(layer)
+        let range = expected.map(abs).max()!
+        XCTAssertGreaterThan(uncorrected.map(abs).max()!, 0.05 * range, "the clipping shifts the means: \(uncorrected)")
+        for o in 0..<k {
+            XCTAssertEqual(Double(uncorrected[o]), shift[o], accuracy: 1e-4 * Double(range), "channel \(o): the shift predicted")
+            XCTAssertEqual(corrected[o], 0, accuracy: 1e-4 * range, "channel \(o): corrected")
+        }
+    }
+
     /// A calibration whose scales come from the fp32 reference's own values (the largest |x| each quantized layer
     /// reads), and those values.
     static func maxCalibration(_ graph: Graph, _ input: [Float]) throws -> (Calibration, [[Float]]) {

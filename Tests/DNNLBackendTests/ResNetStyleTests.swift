@@ -6,7 +6,8 @@ import TestSupport
 import XCTest
 
 /// A small ResNet-shaped network end to end on both backends: stem conv-bn-relu, maxpool, a basic
-/// block with identity shortcut, a strided block with a downsample conv, global pool, linear.
+/// block with identity shortcut, a strided block with a downsample conv, global pool, linear. Channels come
+/// in 16s, as in real networks: AVX-512's blocked kernels take 16 at a time (8 channels fall back to channels-last).
 final class ResNetStyleTests: XCTestCase {
     var rng = SeededRandom(state: 2024)
 
@@ -27,12 +28,12 @@ final class ResNetStyleTests: XCTestCase {
     func network() throws -> Graph {
         let g = GraphBuilder()
         let x = g.input("x", channels: 3, height: 20, width: 20)
-        var y = g.relu(convBN(g, x, 3, 8, kernel: 5, stride: 2, name: "stem"))
+        var y = g.relu(convBN(g, x, 3, 16, kernel: 5, stride: 2, name: "stem"))
         y = g.maxPool(y, kernel: 3, stride: 2, padding: .symmetric(1))
-        y = block(g, y, 8, 8, stride: 1, name: "layer1")
-        y = block(g, y, 8, 16, stride: 2, name: "layer2")
+        y = block(g, y, 16, 16, stride: 1, name: "layer1")
+        y = block(g, y, 16, 32, stride: 2, name: "layer2")
         y = g.flatten(g.adaptiveAvgPool(y))
-        g.output(g.linear(y, weight: rng.tensor([10, 16]), bias: rng.tensor([10]), name: "fc"))
+        g.output(g.linear(y, weight: rng.tensor([10, 32]), bias: rng.tensor([10]), name: "fc"))
         return try g.build()
     }
 

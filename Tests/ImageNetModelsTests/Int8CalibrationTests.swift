@@ -16,8 +16,10 @@ final class Int8CalibrationTests: XCTestCase {
         try? FileManager.default.removeItem(at: work)
     }
 
-    /// The target, 99%: 149 of 150. Measured: 149 with AVX-512 VNNI (stem in int8, layers passing integers
-    /// on), 149 with oneDNN capped at AVX2 (`ONEDNN_MAX_CPU_ISA=AVX2`, where the signed-input layers stay fp32).
+    /// The target, 99%: 149 of 150. Measured with bias correction (2026-12-03): 149 with AVX-512 VNNI (stem
+    /// in int8, layers passing integers on; the one left is a near tie, chimpanzee/siamang, that bf16 flips too),
+    /// 150 with oneDNN capped at AVX2 (`ONEDNN_MAX_CPU_ISA=AVX2`, where the signed-input layers stay fp32). Without
+    /// it, 148 and 149: the two near ties (tabby/tiger cat 0.205/0.204, mailbox/tobacco shop) went either way.
     static let agreementFloor = 0.99
 
     func testCalibratedInt8AgreesWithFP32OnTheDevPhotosAndIsRecorded() throws {

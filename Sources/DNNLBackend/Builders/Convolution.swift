@@ -8,15 +8,11 @@ extension PlanBuilder {
         let x = node.inputs[0]
         let (k, g) = (conv.outChannels, conv.groups)
         let types = (src: computeType, weights: computeType, dst: layerOutputType)
-        // step 1-2: descriptors with format_tag_any, so oneDNN picks blocked layouts its JIT kernels want (or
-        // channels-last activations, see hasJITConsumers), and the primitive descriptor with the post-ops
+        // step 1-2: descriptors for the activation layout oneDNN runs fastest (see activationLayout), and the
+        // primitive descriptor with the post-ops
         let attr = try DNNL.attributes(postOps: conv.postOps.flatMap(\.dnnl))
         defer { DNNL.attributesDestroy(attr) }
-        var pd = try convolutionPrimitive(node, conv, types, tag: dnnl_format_tag_any, attr)
-        if try !hasJITConsumers(DNNL.query(pd, dnnl_query_dst_md)) {
-            DNNL.primitiveDescDestroy(pd)
-            pd = try convolutionPrimitive(node, conv, types, tag: dnnl_acdb, attr)
-        }
+        let pd = try activationLayout(node, conv, types, attr)
         // step 3: the layouts it chose
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
         let weightsMD = try DNNL.query(pd, dnnl_query_weights_md)
@@ -35,12 +31,32 @@ extension PlanBuilder {
 }
 
 extension PlanBuilder {
-    /// The primitive descriptor of `conv` with these data types, activations in layout `tag` (weights any).
-    func convolutionPrimitive(
-        _ node: Node, _ conv: Conv2D, _ types: (src: dnnl_data_type_t, weights: dnnl_data_type_t, dst: dnnl_data_type_t),
-        tag: dnnl_format_tag_t, _ attr: dnnl_primitive_attr_t
+    typealias ConvolutionTypes = (src: dnnl_data_type_t, weights: dnnl_data_type_t, dst: dnnl_data_type_t)
+
+    /// The primitive descriptor of `conv` in the activation layout oneDNN runs fastest: 16-channel blocks where
+    /// ``blockedActivations`` says so and the layer has a JIT kernel for them, else oneDNN's own choice, except
+    /// for layouts the layers after it lack kernels for (see hasJITConsumers).
+    func activationLayout(
+        _ node: Node, _ conv: Conv2D, _ types: ConvolutionTypes, _ attr: dnnl_primitive_attr_t
     ) throws -> dnnl_primitive_desc_t {
-        let src = try DNNL.memoryDesc(dims(node.inputs[0]), types.src, tag)
+        if blockedActivations {
+            let blocked = try convolutionPrimitive(node, conv, types, tag: dnnl_aBcd16b, attr)
+            if try !DNNL.implementation(blocked).hasPrefix("ref") { return blocked }
+            DNNL.primitiveDescDestroy(blocked)  // RegNetY's 24-channel groups have none
+        }
+        let pd = try convolutionPrimitive(node, conv, types, tag: dnnl_format_tag_any, attr)
+        if try hasJITConsumers(DNNL.query(pd, dnnl_query_dst_md)) { return pd }
+        DNNL.primitiveDescDestroy(pd)
+        return try convolutionPrimitive(node, conv, types, tag: dnnl_acdb, attr)
+    }
+
+    /// The primitive descriptor of `conv` with these data types, activations in layout `tag` (weights any).
+    /// In 16-channel blocks the graph's input image is left as it is (planar: its 3 channels would fill 3 of 16).
+    func convolutionPrimitive(
+        _ node: Node, _ conv: Conv2D, _ types: ConvolutionTypes, tag: dnnl_format_tag_t, _ attr: dnnl_primitive_attr_t
+    ) throws -> dnnl_primitive_desc_t {
+        let readsImage = if case .input = graph[node.inputs[0]].op { true } else { false }
+        let src = try DNNL.memoryDesc(dims(node.inputs[0]), types.src, tag == dnnl_aBcd16b && readsImage ? dnnl_format_tag_any : tag)
         let weightsAny = try DNNL.memoryDesc(conv.oneDNNWeightDims, types.weights, dnnl_format_tag_any)
         let biasMD = try DNNL.memoryDesc([conv.outChannels], dnnl_f32, dnnl_a)
         let dst = try DNNL.memoryDesc(dims(ValueID(current)), types.dst, tag)

@@ -17,7 +17,8 @@ extension PlanBuilder {
     /// NOTE: oneDNN 2.6 adds the bias before applying the output scales, so the bias goes in divided by them.
     /// Zero points are never used: symmetric scales only (AMX in 2.6 mishandles zero points).
     /// NOTE: without VNNI (AVX2, plain AVX-512) oneDNN multiplies u8 by s8 with `vpmaddubsw`, whose pairwise int16
-    /// sums saturate (255 * 127 * 2 > 32767). An unsigned input then takes 0...127 (twice its scale); a signed
+    /// sums saturate (255 * 127 * 2 > 32767). An unsigned input then takes 0...127 (twice its scale, clipped at 127
+    /// before the conversion to u8, which would saturate at 255 only); a signed
     /// input, which oneDNN shifts to 0...255, would leave the weights 7 bits, so those layers stay fp32 there
     /// (measured on EfficientNet-Lite0: 7-bit weights cost 2-3 of 150 top-1 agreements).
     // (N, C, H, W) -> (N, K, H', W')
@@ -52,6 +53,7 @@ extension PlanBuilder {
                 postOps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
             }
             quantizedScales[current] = next.scale
+            if next.unsigned, !DNNLBackend.hasVNNI { postOps.append(.eltwise(dnnl_eltwise_clip, alpha: 0, beta: 127)) }  // 7 bits
         }
         // step 2: quantized src and weights, dst f32 or the next layer's integers, in layouts oneDNN chooses
         let attr = try DNNL.attributes(postOps: postOps, outputScales: scales)
@@ -65,17 +67,23 @@ extension PlanBuilder {
         // step 3: weights rounded to integers here (the f32 -> s8 reorder then only converts), bias pre-divided
         let perChannel = conv.weight.shape.elementCount / k
         let quantized = conv.weight.scalars.enumerated().map { i, w in
-            min(max((w / layer.weightScales[i / perChannel]).rounded(.toNearestOrEven), -127), 127)
+            layer.weightLevel(w, channel: i / perChannel)
         }
         let weights = try constant(quantized, dims: conv.oneDNNWeightDims, tag: g > 1 ? dnnl_goihw : dnnl_oihw, as: weightsMD)
         // (acc + bias') * scale must be (acc * inputScale * weightScale + bias) / nextScale, folded or not
-        let bias = try constant((0..<k).map { (conv.bias?.scalars[$0] ?? 0) / (layer.weightScales[$0] * inputScale) }, dims: [k], tag: dnnl_a)
+        let correction = inputScale == layer.inputScale ? layer.biasCorrection : layer.biasCorrection7Bit
+        let bias = try constant((0..<k).map {
+            ((conv.bias?.scalars[$0] ?? 0) + (correction?[$0] ?? 0)) / (layer.weightScales[$0] * inputScale)
+        }, dims: [k], tag: dnnl_a)
         // step 4: the input as integers: as its producer wrote it, or quantized into a temporary
         let src: dnnl_memory_t
         if quantizedScales[x.index] != nil {
             src = try source(x, as: srcMD)
         } else {
-            let from = try slot(x)
+            var from = try slot(x)
+            if layer.unsigned, !DNNLBackend.hasVNNI {  // 7 bits: the conversion to u8 would saturate at 255, not 127
+                from = try clipped(from, to: 127 * inputScale, label: "clip \(graph[x].name) -> \(node.name)")
+            }
             let buffer: Int
             (src, buffer) = try allocate(srcMD)
             temporaries.append(buffer)
@@ -85,6 +93,18 @@ extension PlanBuilder {
         let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x])
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
+    }
+
+    /// A float value clipped to `[0, high]`, in a temporary: what a conversion to 7 bits needs first.
+    func clipped(_ value: Slot, to high: Float, label: String) throws -> Slot {
+        let desc = try DNNL.eltwiseDesc(dnnl_eltwise_clip, data: value.md, alpha: 0, beta: high)
+        let attr = try DNNL.attributes()
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(desc, attr, engine)
+        let (memory, buffer) = try allocate(value.md)
+        temporaries.append(buffer)
+        try append(pd, [(DNNL_ARG_SRC, value.memory), (DNNL_ARG_DST, memory)], label: label)
+        return Slot(md: value.md, memory: memory, buffer: buffer)
     }
 
     /// The calibrated scales `node` runs in int8 with, or nil when it runs in float: not int8, not calibrated,
@@ -123,6 +143,6 @@ extension PlanBuilder {
 
     /// The input scale that avoids `vpmaddubsw` saturation on this CPU (see the note above).
     static func int8InputScale(_ layer: Calibration.Layer) -> Float {
-        DNNLBackend.hasVNNI || !layer.unsigned ? layer.inputScale : layer.inputScale * 255 / 127
+        layer.inputLevels(sevenBit: !DNNLBackend.hasVNNI).scale
     }
 }

@@ -28,4 +28,21 @@ extension PlanBuilder {
         let blocking = md.format_desc.blocking
         return !(blocking.inner_nblks == 1 && blocking.inner_idxs.0 == 1 && blocking.inner_blks.0 == 8)
     }
+
+    /// Whether convolutions ask for 16-channel blocks (`nChw16c`) instead of oneDNN's own choice of layout.
+    ///
+    /// On AVX-512, asked for `format_tag_any`, oneDNN 2.6 gives convolutions channels-last activations and its
+    /// brgemm kernels (`brgconv_1x1`, `brdgmm_dw`). In 16-channel blocks it runs them with its older JIT kernels
+    /// (`jit_1x1`, `jit_dw`, `jit_bf16_1x1`), which were faster or level on every model measured (Zen 5, batch 16,
+    /// 2 threads, 2026-12-03): fp32 EfficientNet-B0 1.2-1.4x, MobileNetV3-L 1.1-1.4x, ResNet-50 1.03x, ConvNeXt-T
+    /// level; bf16 ResNet-50 and ResNet-152 1.05x, EfficientNet-B0 and MobileNetV3-L level to 1.07x. Not on
+    /// AMX: only the brgemm kernels use its bf16 tiles. Not for int8 either: its integer layers are channels-last,
+    /// and the layers it leaves in fp32 stay so too rather than reorder twice.
+    static func prefersBlockedActivations(_ precision: Precision) -> Bool {
+        switch precision {
+        case .fp32: DNNLBackend.hasAVX512
+        case .bf16: DNNLBackend.hasAVX512 && !DNNLBackend.hasAMX
+        case .int8: false
+        }
+    }
 }

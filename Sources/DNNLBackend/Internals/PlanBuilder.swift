@@ -24,6 +24,8 @@ final class PlanBuilder {
     let stream: dnnl_stream_t
     /// The data type of convolution and inner-product activations and weights (f32 or bf16).
     let computeType: dnnl_data_type_t
+    /// Whether convolutions ask for 16-channel blocks (see ``prefersBlockedActivations(_:)``).
+    let blockedActivations: Bool
     /// The model's precision (int8 quantizes the convolutions its calibration has scales for).
     let precision: Precision
     let options: DNNLBackend.Options
@@ -52,6 +54,7 @@ final class PlanBuilder {
     ) {
         self.precision = precision
         self.computeType = precision == .bf16 ? dnnl_bf16 : dnnl_f32
+        self.blockedActivations = Self.prefersBlockedActivations(precision)
         self.graph = graph
         self.constants = constants
         self.n = batchSize
