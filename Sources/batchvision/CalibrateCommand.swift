@@ -8,7 +8,7 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Choose int8 scales for a model from calibration images, for --precision int8.",
         discussion: """
-            Runs the model in fp32 on the images (preprocessed exactly as `classify` does), records the range of every quantized layer's input, and writes a small JSON file: for each layer the input scale (the clip of |x| with the least expected squared error, or --percentile, over 127, or over 255 when the input is never negative) and a scale per output channel of its weights (max |w| / 127). The file is keyed by the weights' SHA-256: it only runs with those weights. Depthwise convolutions stay fp32.
+            Runs the model in fp32 on the images (preprocessed exactly as `classify` does), records the range of every quantized layer's input, and writes a small JSON file: for each layer the input scale (the clip of |x| with the least expected squared error, or --percentile, over 127, or over 255 when the input is never negative), a scale per output channel of its weights (max |w| / 127), and a bias correction per output channel (minus the mean shift that int8's clipping and rounding caused on the images). The file is keyed by the weights' SHA-256: it only runs with those weights. Depthwise convolutions stay fp32.
 
             A few hundred images from the data you will classify are enough; check the result with `batchvision classify ... --precision int8 --calibration FILE` against fp32 on a sample before switching a long job.
 
