@@ -32,23 +32,25 @@ extension PlanBuilder {
         let inputScale = Self.int8InputScale(layer)
         let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
         let integerResidual = residual.flatMap { quantizedScales[$0.index] }
-        var next = int8Output(of: current)
-        // A sum reads dst in dst's type: an s8 residual copied into a u8 dst (or back) would clip. Then the output
-        // stays float, and the readers quantize it themselves (they go by quantizedScales).
-        if let wanted = next, let residual, integerResidual != nil, try slot(residual).md.data_type != (wanted.unsigned ? dnnl_u8 : dnnl_s8) {
-            next = nil
-        }
+        let next = int8Output(of: current)
+        // An integer residual of the other sign (an s8 downsample summed into a u8 output after ReLU, or back) lies
+        // in dst as its own bits, and the sum reads them as its type: converted, its negatives would clip.
+        let residualType = try residual.flatMap { integerResidual != nil && next != nil ? try slot($0).md.data_type : nil }
+        let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? dnnl_f32
+        let sumType = residualType.flatMap { $0 != dstType ? $0 : nil }
         // The residual starts in dst in some units (real = units * stored): an integer residual in its own scale, a
         // float one copied into an integer dst in the output's (copied * 1/nextScale), a float one into a float dst in 1.
         let residualUnits = integerResidual ?? next?.scale ?? 1
         let residualCopyScale = integerResidual == nil && next != nil ? 1 / residualUnits : 1
         var scales = layer.weightScales.map { $0 * inputScale }
-        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in op == .residualAdd ? [.sum(scale: residualUnits)] : op.dnnl }
+        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in
+            op == .residualAdd ? [.sum(scale: residualUnits, type: sumType ?? dnnl_data_type_undef)] : op.dnnl
+        }
         if let next {
             // ReLU commutes with a positive scale: fold 1/nextScale into the others; anything else gets a last step
             if conv.postOps.allSatisfy({ $0 == .residualAdd || $0 == .activation(.relu) }) {
                 scales = scales.map { $0 / next.scale }
-                postOps = postOps.map { op in if case .sum(let s) = op { .sum(scale: s / next.scale) } else { op } }
+                postOps = postOps.map { op in if case .sum(let s, let t) = op { .sum(scale: s / next.scale, type: t) } else { op } }
             } else {
                 postOps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
             }
@@ -58,7 +60,6 @@ extension PlanBuilder {
         // step 2: quantized src and weights, dst f32 or the next layer's integers, in layouts oneDNN chooses
         let attr = try DNNL.attributes(postOps: postOps, outputScales: scales)
         defer { DNNL.attributesDestroy(attr) }
-        let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? dnnl_f32
         let pd = try convolutionPrimitive(
             node, conv, (src: layer.unsigned ? dnnl_u8 : dnnl_s8, weights: dnnl_s8, dst: dstType), tag: dnnl_format_tag_any, attr)
         let srcMD = try DNNL.query(pd, dnnl_query_src_md)
@@ -90,7 +91,7 @@ extension PlanBuilder {
             try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
         }
         // step 5: a residual sum accumulates into dst: the residual's buffer, or a copy in the units above
-        let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x])
+        let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x], operandType: sumType)
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
     }

@@ -277,7 +277,7 @@ enum DNNL {
     ///
     /// The corresponding C functions are `dnnl_primitive_attr_create`, `dnnl_primitive_attr_set_scratchpad_mode`,
     /// `dnnl_primitive_attr_set_output_scales`,
-    /// `dnnl_post_ops_create`, `dnnl_post_ops_append_eltwise`, `dnnl_post_ops_append_sum` and
+    /// `dnnl_post_ops_create`, `dnnl_post_ops_append_eltwise`, `dnnl_post_ops_append_sum_v2` and
     /// `dnnl_primitive_attr_set_post_ops`.
     static func attributes(postOps: [DNNLPostOp] = [], outputScales: [Float] = [], userScratchpad: Bool = true) throws(DNNLError) -> dnnl_primitive_attr_t {
         var attr: dnnl_primitive_attr_t?
@@ -298,7 +298,7 @@ enum DNNL {
             defer { _ = dnnl_post_ops_destroy(ops) }
             for op in postOps {
                 switch op {
-                case .sum(let scale): try check(dnnl_post_ops_append_sum(ops, scale), "dnnl_post_ops_append_sum")
+                case .sum(let scale, let type): try check(dnnl_post_ops_append_sum_v2(ops, scale, type), "dnnl_post_ops_append_sum_v2")
                 case .eltwise(let alg, let alpha, let beta):
                     try check(dnnl_post_ops_append_eltwise(ops, 1, alg, alpha, beta), "dnnl_post_ops_append_eltwise")
                 }
@@ -414,7 +414,7 @@ enum DNNL {
 
 /// A post-op in oneDNN's terms.
 enum DNNLPostOp {
-    /// dst = scale * (what dst held) + the result so far.
-    case sum(scale: Float)
+    /// dst = scale * (what dst held, read as `type`: s8 bits in a u8 dst, or back; undef: dst's own) + the result so far.
+    case sum(scale: Float, type: dnnl_data_type_t = dnnl_data_type_undef)
     case eltwise(dnnl_alg_kind_t, alpha: Float, beta: Float)
 }

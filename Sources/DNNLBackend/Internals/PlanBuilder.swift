@@ -139,23 +139,29 @@ final class PlanBuilder {
     /// Creates the current node's output in layout `md`, writing in place into `operand` when it dies here.
     ///
     /// With `copying`, the output starts as a copy of `operand` (the residual a sum post-op adds to), multiplied
-    /// by `copyScale`, unless it could take the operand's buffer. `readers` are the other operands of the node:
-    /// the output must not overwrite them while the primitive reads them.
+    /// by `copyScale`, unless it could take the operand's buffer; stored as `operandType` when the sum reads it as
+    /// that (s8 bits in a u8 output, or back). `readers` are the other operands of the node: the output must not
+    /// overwrite them while the primitive reads them.
     func output(
-        _ md: dnnl_memory_desc_t, inPlaceOf operand: ValueID?, copying: Bool = false, copyScale: Float = 1, readers: [ValueID] = []
+        _ md: dnnl_memory_desc_t, inPlaceOf operand: ValueID?, copying: Bool = false, copyScale: Float = 1, readers: [ValueID] = [],
+        operandType: dnnl_data_type_t? = nil
     ) throws -> dnnl_memory_t {
+        var operandMD = md  // the operand as it lies in the output's bytes
+        operandMD.data_type = operandType ?? md.data_type
         if let operand, let slot = slots[operand.index], let buffer = slot.buffer, lastUse[operand.index] == current,
-            !readers.contains(operand), DNNL.equal(slot.md, md)
+            !readers.contains(operand), DNNL.equal(slot.md, operandMD)
         {
             slots[operand.index]?.buffer = nil  // ownership moves to the output
-            slots[current] = Slot(md: md, memory: slot.memory, buffer: buffer)
-            return slot.memory
+            let memory = operandType == nil ? slot.memory : try memory(md, arenaBuffers[buffer])
+            slots[current] = Slot(md: md, memory: memory, buffer: buffer)
+            return memory
         }
         let (memory, buffer) = try allocate(md)
         slots[current] = Slot(md: md, memory: memory, buffer: buffer)
         if copying, let operand {
             let from = try self.slot(operand)
-            try addReorder(from: from.memory, from.md, to: memory, md, scale: copyScale, label: "copy \(graph[operand].name) for sum")
+            let to = operandType == nil ? memory : try self.memory(operandMD, arenaBuffers[buffer])
+            try addReorder(from: from.memory, from.md, to: to, operandMD, scale: copyScale, label: "copy \(graph[operand].name) for sum")
         }
         return memory
     }
