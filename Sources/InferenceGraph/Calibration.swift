@@ -30,9 +30,14 @@ public struct Calibration: Codable, Sendable, Equatable {
         /// DNNL backend's int8 convolution) and rounds differently: only for unsigned inputs.
         public var biasCorrection7Bit: [Float]?
 
+        /// The scale (and sign) of the layer's output when only residual sums read it (ResNet's downsample): then it
+        /// is written as integers in this scale and added as it is. Nil: written in float.
+        public var outputScale: Float?
+        public var outputUnsigned: Bool?
+
         enum CodingKeys: String, CodingKey {
             case inputScale = "input_scale", unsigned, weightScales = "weight_scales", biasCorrection = "bias_correction"
-            case biasCorrection7Bit = "bias_correction_7bit"
+            case biasCorrection7Bit = "bias_correction_7bit", outputScale = "output_scale", outputUnsigned = "output_unsigned"
         }
 
         public init(inputScale: Float, unsigned: Bool, weightScales: [Float]) {

@@ -14,9 +14,8 @@ final class Int8Tests: XCTestCase {
 
     /// image -> conv stem -> relu -> max pool -> conv a (no activation: signed input next) -> conv b + image
     /// -> relu -> conv d -> relu -> conv e + b -> relu -> grouped conv c: unsigned and signed inputs, residual sums
-    /// of a float value (the image, into b's integer output) and of an integer one (b's, which d and e both take
-    /// as int8), layers passing integers on (stem -> pool -> a, a -> b, d -> e, e -> c) and groups, on the ISA's
-    /// int8 kernels (never `ref:`).
+    /// of float values (the image into b, b's float output into e: both then write float), layers passing integers
+    /// on (stem -> pool -> a, a -> b, d -> e) and groups, on the ISA's int8 kernels (never `ref:`).
     func testInt8ConvolutionsAgreeWithFP32() throws {
         let g = GraphBuilder()
         let x = g.input("x", channels: 16, height: 10, width: 10)
@@ -40,10 +39,12 @@ final class Int8Tests: XCTestCase {
         XCTAssertEqual(model.precision, .int8)
         let implementations = try model.implementations(batchSize: 3)
         XCTAssertFalse(implementations.contains { $0.hasSuffix(": ref:any") && !$0.hasPrefix("reorder") }, "\(implementations)")
-        // With VNNI only the image is quantized by a reorder: the int8 layers pass integers to each other. Without,
-        // the stem and b (signed inputs) stay fp32, and a and d quantize what they read.
+        // With VNNI the int8 layers pass integers to each other, except where a float residual is summed into what
+        // would be a u8 output (b's, the signed image; then e's, b's float output): converted to u8 the residual would
+        // lose its negatives, so b and e write float and d and c quantize it. Without VNNI the stem and b (signed
+        // inputs) stay fp32, and a, d and c quantize what they read.
         let quantizing = implementations.filter { $0.hasPrefix("reorder quantize ") }
-        XCTAssertEqual(quantizing.count, DNNLBackend.hasVNNI ? 1 : 2, "\(implementations)")
+        XCTAssertEqual(quantizing.count, 3, "\(implementations)")
         let expected = values[graph.output.index]
         let actual = try model.run(input, batchSize: 3)
         // Six layers of 8-bit rounding, each adding up to half a step (a residual quantized into an integer output
@@ -128,6 +129,38 @@ final class Int8Tests: XCTestCase {
         }
     }
 
+    /// ResNet's downsample: a layer whose output only a residual sum reads. With the output scale the calibration
+    /// observed for it, it writes s8, which lies in the u8 output of the block as its own bits (no float copy).
+    func testResidualOnlyOutputStaysInteger() throws {
+        let g = GraphBuilder()
+        let x = g.relu(g.input("x", channels: 16, height: 8, width: 8))
+        let down = g.conv2d(x, weight: rng.tensor([32, 16, 1, 1]), bias: rng.tensor([32]), stride: 2, name: "down")
+        let main = g.conv2d(x, weight: rng.tensor([32, 16, 3, 3]), bias: rng.tensor([32]), stride: 2, padding: .symmetric(1), name: "main")
+        let block = g.relu(g.add(g.conv2d(main, weight: rng.tensor([32, 32, 1, 1]), bias: rng.tensor([32]), name: "last"), down))
+        g.output(g.conv2d(block, weight: rng.tensor([16, 32, 1, 1]), bias: rng.tensor([16]), name: "next"))
+        let graph = try g.build().optimized()
+        let input = rng.tensor([2, 16, 8, 8]).scalars
+        let (calibration, values) = try Self.maxCalibration(graph, input)
+        XCTAssertEqual(calibration.layers["down"]?.outputUnsigned, false, "\(calibration.layers.keys)")
+        XCTAssertNotNil(calibration.layers["down"]?.outputScale)
+
+        let model = try DNNLBackend(options: .init(precision: .int8, calibration: calibration)).compile(graph, batchSize: 2)
+        let implementations = try model.implementations(batchSize: 2)
+        XCTAssertFalse(implementations.contains { $0.hasSuffix(": ref:any") }, "\(implementations)")
+        if DNNLBackend.hasVNNI {  // (without VNNI `last`, with main's signed output as input, runs fp32: a float sum)
+            XCTAssertFalse(implementations.contains { $0.hasPrefix("reorder copy down") }, "summed in place, as s8: \(implementations)")
+        }
+        let expected = values[graph.output.index]
+        let range = expected.map(abs).max()!
+        assertClose(try model.run(input, batchSize: 2), expected, atol: 0.03 * range, "int8 vs fp32 (\(DNNLBackend.isaDescription))")
+        // A calibration without output scales (written before them): the downsample writes float, and the block,
+        // whose sum would convert that signed residual into its u8 output and lose the negatives, writes float too.
+        var older = calibration
+        older.layers["down"]?.outputScale = nil
+        let floatDownsample = try DNNLBackend(options: .init(precision: .int8, calibration: older)).compile(graph, batchSize: 2)
+        assertClose(try floatDownsample.run(input, batchSize: 2), expected, atol: 0.03 * range, "without output scales")
+    }
+
     /// A calibration whose scales come from the fp32 reference's own values (the largest |x| each quantized layer
     /// reads), and those values.
     static func maxCalibration(_ graph: Graph, _ input: [Float]) throws -> (Calibration, [[Float]]) {
@@ -142,6 +175,14 @@ final class Int8Tests: XCTestCase {
             let peak = seen.map(abs).max()!
             layers[graph[id].name] = Calibration.Layer(
                 inputScale: peak / (unsigned ? 255 : 127), unsigned: unsigned, weightScales: Calibration.weightScales(conv.weight))
+            // an output only residual sums read gets its own scale, as `batchvision calibrate` gives it
+            let readers = graph.nodes.filter { $0.inputs.contains(id) }
+            if !readers.isEmpty, readers.allSatisfy({ $0.inputs[0] != id && $0.op.kind == "conv2d" }) {
+                let output = values[id.index]
+                let outputUnsigned = output.min()! >= 0
+                (layers[graph[id].name]!.outputScale, layers[graph[id].name]!.outputUnsigned) =
+                    (output.map(abs).max()! / (outputUnsigned ? 255 : 127), outputUnsigned)
+            }
         }
         return (Calibration(model: "test", weightsSHA256: "random", method: "max", images: n, layers: layers), values)
     }

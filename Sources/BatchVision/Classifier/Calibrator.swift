@@ -30,6 +30,8 @@ public final class Calibrator {
     private let layers: [(name: String, input: ValueID, weight: Tensor, groups: Int)]
     /// The observed values (each layer's input, once), their place and size in the observer's output.
     private let values: [ValueID]
+    /// The int8 layers whose output only residual sums read (calibrated for their own output scale).
+    private let residualOnly: [ValueID]
     private let offsets: [Int]
     private let observer: any CompiledModel
 
@@ -44,8 +46,19 @@ public final class Calibrator {
             guard case .conv2d(let conv) = graph[id].op else { return nil }
             return (graph[id].name, graph[id].inputs[0], conv.weight, conv.groups)
         }
+        // The layers' inputs, and the outputs of int8 layers that only residual sums read (ResNet's downsamples):
+        // with a scale of their own those are written as integers and summed as they are.
+        let quantized = Set(layers.map(\.name))
+        residualOnly = graph.nodes.indices.map(ValueID.init).filter { id in
+            guard quantized.contains(graph[id].name) else { return false }
+            let readers = graph.nodes.filter { $0.inputs.contains(id) }
+            return !readers.isEmpty && readers.allSatisfy { reader in
+                guard case .conv2d(let conv) = reader.op else { return false }
+                return conv.postOps.contains(.residualAdd) && reader.inputs[0] != id
+            }
+        }
         var seen = Set<ValueID>()
-        values = layers.map(\.input).filter { seen.insert($0).inserted }
+        values = (layers.map(\.input) + residualOnly).filter { seen.insert($0).inserted }
         var offset = graph.outputShape.elementCount
         offsets = values.map { value in
             defer { offset += graph[value].shape.elementCount }
@@ -93,7 +106,11 @@ public final class Calibrator {
             let (scale, unsigned) = scaleOf[layer.input]!
             result[layer.name] = Calibration.Layer(inputScale: scale, unsigned: unsigned, weightScales: Calibration.weightScales(layer.weight))
         }
-        let quantizedAs = values.map { value in result[layers.first { $0.input == value }!.name]! }
+        for id in residualOnly {
+            let name = classifier.graph[id].name
+            (result[name]!.outputScale, result[name]!.outputUnsigned) = scaleOf[id]!
+        }
+        let quantizedAs = values.map { Calibration.Layer(inputScale: scaleOf[$0]!.scale, unsigned: scaleOf[$0]!.unsigned, weightScales: []) }
         let means = try channelMeans(images, count: count, as: quantizedAs)
         for layer in layers {
             let v = values.firstIndex(of: layer.input)!
@@ -236,6 +253,8 @@ extension Calibration {
         }
         let bad = calibration.layers.first { !($0.value.inputScale.isFinite && $0.value.inputScale > 0) || $0.value.weightScales.contains { !($0.isFinite && $0 > 0) } }
         if let bad { throw CalibrationError.unreadable(path, detail: "layer \(bad.key) has a scale that is not a positive number") }
+        let badOutput = calibration.layers.first { _, layer in layer.outputScale.map { !($0.isFinite && $0 > 0) } ?? false }
+        if let badOutput { throw CalibrationError.unreadable(path, detail: "layer \(badOutput.key) has an output scale that is not a positive number") }
         let badCorrection = calibration.layers.first { _, layer in
             [layer.biasCorrection, layer.biasCorrection7Bit].contains { correction in
                 correction.map { $0.count != layer.weightScales.count || $0.contains { !$0.isFinite } } ?? false

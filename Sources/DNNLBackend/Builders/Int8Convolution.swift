@@ -32,7 +32,10 @@ extension PlanBuilder {
         let inputScale = Self.int8InputScale(layer)
         let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
         let integerResidual = residual.flatMap { quantizedScales[$0.index] }
-        let next = int8Output(of: current)
+        var next = int8Output(of: current)
+        // A float residual converted into a u8 dst would lose its negatives (a downsample calibrated before output
+        // scales were): then the output stays float, and its readers quantize it themselves.
+        if let wanted = next, wanted.unsigned, residual != nil, integerResidual == nil { next = nil }
         // An integer residual of the other sign (an s8 downsample summed into a u8 output after ReLU, or back) lies
         // in dst as its own bits, and the sum reads them as its type: converted, its negatives would clip.
         let residualType = try residual.flatMap { integerResidual != nil && next != nil ? try slot($0).md.data_type : nil }
@@ -120,7 +123,8 @@ extension PlanBuilder {
     /// The scale and sign to write value `value` in as integers: those every reader quantizes it with, when every
     /// reader is an int8 convolution taking it as input (with the same scale) or adding it as a residual, or a max
     /// pool whose own output stays integer (ResNet's stem: max commutes with quantization, so the pool runs on u8).
-    /// Nil (a float output) when any reader is something else, or only residual sums read it.
+    /// When only residual sums read it, the scale and sign the calibration observed the layer's output in, if it
+    /// did (ResNet's downsamples). Nil (a float output) when any reader is something else.
     func int8Output(of value: Int) -> (scale: Float, unsigned: Bool)? {
         guard value != graph.output.index else { return nil }
         var agreed: (scale: Float, unsigned: Bool)?
@@ -138,6 +142,11 @@ extension PlanBuilder {
             guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
             if reader.inputs[0].index == value, !agree((scale: Self.int8InputScale(layer), unsigned: layer.unsigned)) { return nil }
             if reader.inputs.dropFirst().contains(where: { $0.index == value }) && !conv.postOps.contains(.residualAdd) { return nil }
+        }
+        if agreed == nil, let own = int8Layer(graph.nodes[value]), let scale = own.outputScale {
+            // (unsigned: 7 bits without VNNI, as every u8 value there, see the clip in addInt8Convolution)
+            let unsigned = own.outputUnsigned ?? false
+            return (Self.int8InputScale(Calibration.Layer(inputScale: scale, unsigned: unsigned, weightScales: [])), unsigned)
         }
         return agreed
     }
