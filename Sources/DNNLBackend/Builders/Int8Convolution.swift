@@ -38,9 +38,9 @@ extension PlanBuilder {
         if let wanted = next, wanted.unsigned, residual != nil, integerResidual == nil { next = nil }
         // An integer residual of the other sign (an s8 downsample summed into a u8 output after ReLU, or back) lies
         // in dst as its own bits, and the sum reads them as its type: converted, its negatives would clip.
-        let residualType = try residual.flatMap { integerResidual != nil && next != nil ? try slot($0).md.data_type : nil }
         let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? dnnl_f32
-        let sumType = residualType.flatMap { $0 != dstType ? $0 : nil }
+        let residualType = if let residual, integerResidual != nil, next != nil { try slot(residual).md.data_type } else { dstType }
+        let sumType = residualType != dstType ? residualType : nil
         // The residual starts in dst in some units (real = units * stored): an integer residual in its own scale, a
         // float one copied into an integer dst in the output's (copied * 1/nextScale), a float one into a float dst in 1.
         let residualUnits = integerResidual ?? next?.scale ?? 1
