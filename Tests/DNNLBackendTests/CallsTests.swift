@@ -18,4 +18,25 @@ final class CallsTests: XCTestCase {
         DNNL.setThreadCount(2)
         XCTAssertEqual(DNNL.threadCount(), 2)
     }
+
+    /// A u8 output for a 7-bit (non-VNNI) reader ends in clip(0, 127); a final ReLU is the clip's lower bound, so it
+    /// goes, and anything else stays.
+    func testSevenBitClipReplacesAFinalReLU() {
+        func describe(_ ops: [DNNLPostOp]) -> [String] {
+            ops.map { op in
+                switch op {
+                case .sum(let scale, _): "sum \(scale)"
+                case .eltwise(let kind, let alpha, let beta): "eltwise \(kind.rawValue) \(alpha) \(beta)"
+                }
+            }
+        }
+        let clip = "eltwise \(dnnl_eltwise_clip.rawValue) 0.0 127.0"
+        let relu = DNNLPostOp.eltwise(dnnl_eltwise_relu, alpha: 0, beta: 0)
+        XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([.sum(scale: 0.5), relu])), ["sum 0.5", clip])
+        XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([])), [clip])
+        let leaky = DNNLPostOp.eltwise(dnnl_eltwise_relu, alpha: 0.1, beta: 0)
+        let bounded = DNNLPostOp.eltwise(dnnl_eltwise_bounded_relu, alpha: 6, beta: 0)
+        XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([leaky])), describe([leaky]) + [clip])
+        XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([relu, bounded])), describe([relu, bounded]) + [clip])
+    }
 }

@@ -58,7 +58,7 @@ extension PlanBuilder {
                 postOps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
             }
             quantizedScales[current] = next.scale
-            if next.unsigned, !DNNLBackend.hasVNNI { postOps.append(.eltwise(dnnl_eltwise_clip, alpha: 0, beta: 127)) }  // 7 bits
+            if next.unsigned, !DNNLBackend.hasVNNI { postOps = Self.clippedTo7Bits(postOps) }
         }
         // step 2: quantized src and weights, dst f32 or the next layer's integers, in layouts oneDNN chooses
         let attr = try DNNL.attributes(postOps: postOps, outputScales: scales)
@@ -97,6 +97,14 @@ extension PlanBuilder {
         let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x], operandType: sumType)
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
+    }
+
+    /// Post-ops ending in `clip(0, 127)`, for a u8 output a 7-bit reader takes: a final ReLU (clip at 0) becomes the
+    /// clip, so the kernel applies one step per value instead of two.
+    static func clippedTo7Bits(_ postOps: [DNNLPostOp]) -> [DNNLPostOp] {
+        var steps = postOps
+        if case .eltwise(dnnl_eltwise_relu, alpha: 0, beta: _)? = steps.last { steps.removeLast() }
+        return steps + [.eltwise(dnnl_eltwise_clip, alpha: 0, beta: 127)]
     }
 
     /// A float value clipped to `[0, high]`, in a temporary: what a conversion to 7 bits needs first.
