@@ -32,6 +32,8 @@ public final class Calibrator {
     private let values: [ValueID]
     /// The int8 layers whose output only residual sums read (calibrated for their own output scale).
     private let residualOnly: [ValueID]
+    /// Whether each observed value's channels are its last axis (read by a linear layer) rather than its first.
+    private let featuresLast: [Bool]
     private let offsets: [Int]
     private let observer: any CompiledModel
 
@@ -43,14 +45,17 @@ public final class Calibrator {
         self.percentile = percentile
         let graph = classifier.graph
         layers = graph.quantizableNodes().compactMap { id in
-            guard case .conv2d(let conv) = graph[id].op else { return nil }
-            return (graph[id].name, graph[id].inputs[0], conv.weight, conv.groups)
+            switch graph[id].op {
+            case .conv2d(let conv): (graph[id].name, graph[id].inputs[0], conv.weight, conv.groups)
+            case .linear(let linear): (graph[id].name, graph[id].inputs[0], linear.weight, 1)
+            default: nil
+            }
         }
-        // The layers' inputs, and the outputs of int8 layers that only residual sums read (ResNet's downsamples):
-        // with a scale of their own those are written as integers and summed as they are.
+        // The layers' inputs, and the outputs of int8 convolutions that only residual sums read (ResNet's
+        // downsamples): with a scale of their own those are written as integers and summed as they are.
         let quantized = Set(layers.map(\.name))
         residualOnly = graph.nodes.indices.map(ValueID.init).filter { id in
-            guard quantized.contains(graph[id].name) else { return false }
+            guard quantized.contains(graph[id].name), case .conv2d = graph[id].op else { return false }
             let readers = graph.nodes.filter { $0.inputs.contains(id) }
             return !readers.isEmpty && readers.allSatisfy { reader in
                 guard case .conv2d(let conv) = reader.op else { return false }
@@ -59,6 +64,9 @@ public final class Calibrator {
         }
         var seen = Set<ValueID>()
         values = (layers.map(\.input) + residualOnly).filter { seen.insert($0).inserted }
+        // A linear layer's input channels are its last axis (features of each token); a convolution's the first.
+        let linearInputs = Set(graph.quantizableNodes().filter { graph[$0].op.kind == "linear" }.map { graph[$0].inputs[0] })
+        featuresLast = values.map(linearInputs.contains)
         var offset = graph.outputShape.elementCount
         offsets = values.map { value in
             defer { offset += graph[value].shape.elementCount }
@@ -114,6 +122,8 @@ public final class Calibrator {
         let means = try channelMeans(images, count: count, as: quantizedAs)
         for layer in layers {
             let v = values.firstIndex(of: layer.input)!
+            // (a value read both by a convolution and a linear layer has its means along the linear's axis only)
+            guard featuresLast[v] == (layer.weight.shape.rank == 2) else { continue }
             func correction(_ quantizedMean: [Double]) -> [Float] {
                 result[layer.name]!.meanShift(weight: layer.weight, groups: layer.groups, mean: means[v].mean, quantizedMean: quantizedMean).map { Float(-$0) }
             }
@@ -132,13 +142,19 @@ public final class Calibrator {
     private func channelMeans(
         _ images: [Float], count: Int, as int8: [Calibration.Layer]
     ) throws -> [(mean: [Double], int8: [Double], int7: [Double])] {
-        var sums = values.map { value in [[Double]](repeating: [Double](repeating: 0, count: observer.graph[value].shape[0]), count: 3) }
+        let channelCounts = values.indices.map { v in
+            let shape = observer.graph[values[v]].shape.dims
+            return featuresLast[v] ? shape.last! : shape[0]
+        }
+        var sums = channelCounts.map { [[Double]](repeating: [Double](repeating: 0, count: $0), count: 3) }
         try observe(images, count: count) { v, x in
             let levels = [int8[v].inputLevels(sevenBit: false), int8[v].inputLevels(sevenBit: true)]
-            let channels = sums[v][0].count
+            let channels = channelCounts[v]
             let perChannel = x.count / channels
             for c in 0..<channels {
-                let part = x[c * perChannel..<(c + 1) * perChannel]
+                // a convolution's channel is a plane (C, H, W); a linear layer's every channels-th value (..., C)
+                let (start, end, step) = featuresLast[v] ? (c, x.count, channels) : (c * perChannel, (c + 1) * perChannel, 1)
+                let part = stride(from: start, to: end, by: step).lazy.map { x[$0] }
                 sums[v][0][c] += Double(part.reduce(0, +))
                 for (i, (low, high, scale)) in levels.enumerated() {
                     sums[v][1 + i][c] += Double(part.reduce(0) { $0 + min(max(($1 / scale).rounded(.toNearestOrEven), low), high) } * scale)
@@ -146,7 +162,7 @@ public final class Calibrator {
             }
         }
         return values.indices.map { v in
-            let total = Double(count * observer.graph[values[v]].shape.elementCount / sums[v][0].count)
+            let total = Double(count * observer.graph[values[v]].shape.elementCount / channelCounts[v])
             let means = sums[v].map { $0.map { $0 / total } }
             return (means[0], means[1], means[2])
         }

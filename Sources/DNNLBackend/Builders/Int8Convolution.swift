@@ -80,19 +80,7 @@ extension PlanBuilder {
             ((conv.bias?.scalars[$0] ?? 0) + (correction?[$0] ?? 0)) / (layer.weightScales[$0] * inputScale)
         }, dims: [k], tag: dnnl_a)
         // step 4: the input as integers: as its producer wrote it, or quantized into a temporary
-        let src: dnnl_memory_t
-        if quantizedScales[x.index] != nil {
-            src = try source(x, as: srcMD)
-        } else {
-            var from = try slot(x)
-            if layer.unsigned, !DNNLBackend.hasVNNI {  // 7 bits: the conversion to u8 would saturate at 255, not 127
-                from = try clipped(from, to: 127 * inputScale, label: "clip \(graph[x].name) -> \(node.name)")
-            }
-            let buffer: Int
-            (src, buffer) = try allocate(srcMD)
-            temporaries.append(buffer)
-            try addReorder(from: from.memory, from.md, to: src, srcMD, scale: 1 / inputScale, label: "quantize \(graph[x].name) -> \(node.name)")
-        }
+        let src = try quantizedScales[x.index] != nil ? source(x, as: srcMD) : quantizedInput(try slot(x), as: srcMD, layer)
         // step 5: a residual sum accumulates into dst: the residual's buffer, or a copy in the units above
         let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x], operandType: sumType)
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
@@ -105,6 +93,21 @@ extension PlanBuilder {
         var steps = postOps
         if case .eltwise(dnnl_eltwise_relu, alpha: 0, beta: _)? = steps.last { steps.removeLast() }
         return steps + [.eltwise(dnnl_eltwise_clip, alpha: 0, beta: 127)]
+    }
+
+    /// A float value as the integers `layer` reads (`md`, u8 or s8), in a temporary: divided by the input scale,
+    /// rounded and saturated by a reorder; clipped first where unsigned inputs take 7 bits.
+    func quantizedInput(_ value: Slot, as md: dnnl_memory_desc_t, _ layer: Calibration.Layer) throws -> dnnl_memory_t {
+        let inputScale = Self.int8InputScale(layer)
+        let name = "\(graph[graph.nodes[current].inputs[0]].name) -> \(graph.nodes[current].name)"
+        var from = value
+        if layer.unsigned, !DNNLBackend.hasVNNI {  // 7 bits: the conversion to u8 would saturate at 255, not 127
+            from = try clipped(from, to: 127 * inputScale, label: "clip \(name)")
+        }
+        let (src, buffer) = try allocate(md)
+        temporaries.append(buffer)
+        try addReorder(from: from.memory, from.md, to: src, md, scale: 1 / inputScale, label: "quantize \(name)")
+        return src
     }
 
     /// A float value clipped to `[0, high]`, in a temporary: what a conversion to 7 bits needs first.
@@ -122,7 +125,7 @@ extension PlanBuilder {
     /// The calibrated scales `node` runs in int8 with, or nil when it runs in float: not int8, not calibrated,
     /// or a signed input on a CPU without VNNI (see the note above).
     func int8Layer(_ node: Node) -> Calibration.Layer? {
-        guard precision == .int8, case .conv2d = node.op, let layer = options.calibration?.layers[node.name],
+        guard precision == .int8, node.op.kind == "conv2d" || node.op.kind == "linear", let layer = options.calibration?.layers[node.name],
             layer.unsigned || DNNLBackend.hasVNNI
         else { return nil }
         return layer

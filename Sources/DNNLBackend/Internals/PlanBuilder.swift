@@ -26,7 +26,7 @@ final class PlanBuilder {
     let computeType: dnnl_data_type_t
     /// Whether convolutions ask for 16-channel blocks (see ``prefersBlockedActivations(_:)``).
     let blockedActivations: Bool
-    /// The model's precision (int8 quantizes the convolutions its calibration has scales for).
+    /// The model's precision (int8 quantizes the convolutions and linear layers its calibration has scales for).
     let precision: Precision
     let options: DNNLBackend.Options
     let plan: Plan
@@ -112,7 +112,12 @@ final class PlanBuilder {
         case .avgPool(let pool, let includePad):
             try addPooling(node, pool, includePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding)
         case .adaptiveAvgPool: try addAdaptiveAvgPool(node)
-        case .linear(let linear): try addInnerProduct(node, linear)
+        case .linear(let linear):
+            if let layer = int8Layer(node) {
+                try addInt8InnerProduct(node, linear, layer)
+            } else {
+                try addInnerProduct(node, linear)
+            }
         }
     }
 
