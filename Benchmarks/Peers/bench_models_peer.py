@@ -6,7 +6,8 @@ Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0
            onnxruntime | openvino             (the .venv-bench Python), fp32; OpenVINO with INFERENCE_PRECISION_HINT f32
            openvino-bf16                      OpenVINO with INFERENCE_PRECISION_HINT bf16
            openvino-int8                      ONNX_DIR/MODEL.onnx quantized by NNCF (nncf.quantize, its defaults:
-                                              symmetric s8 weights per channel, 300-sample subset cap) on the
+                                              symmetric s8 weights per channel, 300-sample subset cap; model_type
+                                              TRANSFORMER for ViT, Swin and MaxViT, as NNCF's docs ask) on the
                                               CALIBRATION_DIR tensors, run with INFERENCE_PRECISION_HINT f32
            onnxruntime-int8                   quantize_static: QDQ, per-channel s8 weights, u8 activations, MinMax
                                               calibration on the same tensors
@@ -98,8 +99,11 @@ def nncf_int8(core, name, onnx_dir, calibration_dir):
         import nncf
 
         samples = calibration_inputs(calibration_dir)
+        # NNCF's docs ask for model_type TRANSFORMER on transformers (it then keeps the ops it would spoil in float)
+        transformer = name.startswith(("vit_", "swin_", "maxvit_"))
         quantized = nncf.quantize(core.read_model(f"{onnx_dir}/{name}.onnx"), nncf.Dataset(samples),
-                                  subset_size=len(samples))
+                                  subset_size=len(samples),
+                                  model_type=nncf.ModelType.TRANSFORMER if transformer else None)
         ov.save_model(quantized, path)
     return core.read_model(path)
 
