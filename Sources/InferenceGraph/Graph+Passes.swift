@@ -39,23 +39,34 @@ extension Graph {
         }
     }
 
-    /// Fuses activations, and adds of a convolution's result to another value, into the convolution.
+    /// Fuses activations, and adds of a convolution's or linear layer's result to another value, into the layer.
     ///
-    /// `relu(conv(x) + r)` becomes one conv with post-ops `[residualAdd, relu]` reading `x` and `r`. A residual
-    /// add fuses only as the first post-op: `conv -> silu -> + r` (EfficientNetV2's fused blocks) keeps its add,
-    /// because an accumulating sum after an activation has no JIT convolution in oneDNN 2.6 on AVX2 (only `ref:any`).
+    /// `relu(conv(x) + r)` becomes one conv with post-ops `[residualAdd, relu]` reading `x` and `r`; a transformer's
+    /// `gelu(linear(x))` and `r + linear(x)` one linear layer each. A residual add fuses only as the first post-op:
+    /// `conv -> silu -> + r` (EfficientNetV2's fused blocks) keeps its add, because an accumulating sum after an
+    /// activation has no JIT convolution in oneDNN 2.6 on AVX2 (only `ref:any`).
     public func fusingPostOps() -> Graph {
         rewriting { node, producer in
-            guard case .conv2d(var conv) = producer.op else { return nil }
+            let postOps: [PostOp]
+            switch producer.op {
+            case .conv2d(let conv): postOps = conv.postOps
+            case .linear(let linear): postOps = linear.postOps
+            default: return nil
+            }
+            let added: PostOp, extra: [ValueID]
             switch node.op {
-            case .activation(let a):
-                conv.postOps.append(.activation(a))
-                return (.conv2d(conv), [])
-            case .add where conv.postOps.isEmpty && self[node.inputs[1]].shape == node.shape:
-                conv.postOps.append(.residualAdd)
-                return (.conv2d(conv), [node.inputs[1]])
-            default:
-                return nil
+            case .activation(let a): (added, extra) = (.activation(a), [])
+            case .add where postOps.isEmpty && self[node.inputs[1]].shape == node.shape: (added, extra) = (.residualAdd, [node.inputs[1]])
+            default: return nil
+            }
+            switch producer.op {
+            case .conv2d(var conv):
+                conv.postOps.append(added)
+                return (.conv2d(conv), extra)
+            case .linear(var linear):
+                linear.postOps.append(added)
+                return (.linear(linear), extra)
+            default: return nil
             }
         }
     }

@@ -184,10 +184,12 @@ public struct Pool: Sendable, Equatable {
     }
 }
 
-/// A fully connected layer; `weight` is `[out, in]`, `bias` is `[out]` or nil.
+/// A fully connected layer; `weight` is `[out, in]`, `bias` is `[out]` or nil; `postOps` as a convolution's (the
+/// MLP's GELU, the residual add after a transformer block's projection), fused by ``Graph/fusingPostOps()``.
 public struct Linear: Sendable, Equatable {
     public var weight: Tensor
     public var bias: Tensor?
+    public var postOps: [PostOp] = []
 }
 
 /// `(x - mean) / sqrt(var + eps) * gamma + beta`, the statistics taken over the normalized axis.

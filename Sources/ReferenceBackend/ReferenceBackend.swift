@@ -67,7 +67,7 @@ public final class ReferenceModel: CompiledModel {
         case .maxPool(let pool): return maxPool(x[0], pool, into: out)
         case .avgPool(let pool, let includePad): return avgPool(x[0], pool, countIncludePad: includePad, into: out)
         case .adaptiveAvgPool: return adaptiveAvgPool(x[0], into: out)
-        case .linear(let linear): return fullyConnected(x[0], linear, into: out)
+        case .linear(let linear): return fullyConnected(x[0], linear, residual: x.count > 1 ? x[1] : nil, into: out)
         }
     }
 }

@@ -52,6 +52,26 @@ final class PassesTests: XCTestCase {
         assertClose(try outputs(fused, input, batch: 3), expected, atol: 1e-5 * (expected.map(abs).max() ?? 1))
     }
 
+    /// A transformer MLP with its residual, `x + fc2(gelu(fc1(x)))`: two linear layers, GELU and the add fused.
+    func testLinearLayersTakeTheirActivationAndResidual() throws {
+        let g = GraphBuilder()
+        let x = g.reshape(g.input("x", channels: 2, height: 3, width: 4), [6, 4])
+        let hidden = g.gelu(g.linear(x, weight: rng.tensor([8, 4]), bias: rng.tensor([8]), name: "fc1"))
+        g.output(g.add(x, g.linear(hidden, weight: rng.tensor([4, 8]), bias: rng.tensor([4]), name: "fc2")))
+        let graph = try g.build()
+        let fused = graph.optimized()
+        XCTAssertEqual(fused.nodes.map(\.op.kind), ["input", "reshape", "linear", "linear"])
+        guard case .linear(let first) = fused.nodes[2].op, case .linear(let second) = fused.nodes[3].op else {
+            return XCTFail("expected two linear layers")
+        }
+        XCTAssertEqual(first.postOps, [.activation(.gelu)])
+        XCTAssertEqual(second.postOps, [.residualAdd])
+        XCTAssertEqual(fused.nodes[3].inputs, [ValueID(2), ValueID(1)], "fc2 reads fc1's output and the tokens")
+        let input = rng.tensor([3, 2, 3, 4]).scalars
+        let expected = try outputs(graph, input, batch: 3)
+        assertClose(try outputs(fused, input, batch: 3), expected, atol: 1e-6 * (expected.map(abs).max() ?? 1))
+    }
+
     func testSharedConvOutputIsNotFused() throws {
         // The conv's result feeds both relu and the add: neither may swallow it.
         let g = GraphBuilder()

@@ -3,12 +3,12 @@ import InferenceGraph
 
 extension PlanBuilder {
     /// A fully connected layer in int8 with the scales of its ``Calibration/Layer``, as the int8 convolution
-    /// (see ``addInt8Convolution(_:_:_:)``) but always writing float: its readers (GELU, attention's reshapes,
-    /// residual adds, LayerNorm) are float layers.
+    /// (see ``addInt8Convolution(_:_:_:)``) but always writing float: its readers (attention's reshapes, LayerNorm,
+    /// the next linear layer's quantization) are float layers. Its post-ops (GELU, a residual sum) run in float.
     ///
     /// ```
     ///  x f32 rows ─► reorder × 1/inputScale ─► u8|s8 ─► inner product, s8 weights round(w / weightScale[o]), s32 sums
-    ///             ─► × inputScale · weightScale[o] (output scales), + bias ─► y f32 rows
+    ///             ─► × inputScale · weightScale[o] (output scales), + bias, post-ops ─► y f32 rows
     /// ```
     /// ViT's and Swin's projections and MLPs are 85-90% of their fp32 time: these are the layers int8 speeds up there.
     // (N, ..., F) -> (N, ..., O), computed as (N * ..., F) -> (N * ..., O)
@@ -25,7 +25,7 @@ extension PlanBuilder {
         let biasMD = try DNNL.memoryDesc([o], dnnl_f32, dnnl_a)
         let dstRows = try plainMD([rows, o], layerOutputType)
         let desc = try DNNL.innerProductDesc(src: srcRows, weights: weightsAny, bias: biasMD, dst: dstRows)
-        let attr = try DNNL.attributes(outputScales: layer.weightScales.map { $0 * inputScale })
+        let attr = try DNNL.attributes(postOps: linear.postOps.flatMap(\.dnnl), outputScales: layer.weightScales.map { $0 * inputScale })
         defer { DNNL.attributesDestroy(attr) }
         let pd = try DNNL.primitiveDesc(desc, attr, engine)
         // step 2: weights rounded to integers here, bias pre-divided by the output scales (oneDNN 2.6 adds it first)
@@ -40,7 +40,7 @@ extension PlanBuilder {
         let integerMD = try plainMD(dims(node.inputs[0]), srcRows.data_type)
         let src = try quantizedInput(Slot(md: x.md, memory: x.memory, buffer: nil), as: integerMD, layer)
         let dstMD = try plainMD(dims(ValueID(current)), layerOutputType)
-        let dst = try output(dstMD, inPlaceOf: nil)
+        let dst = try output(dstMD, inPlaceOf: linear.residual(of: node), copying: true, readers: [node.inputs[0]])
         try append(pd, [(DNNL_ARG_SRC, try view(src, integerMD, as: srcRows)), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias),
                         (DNNL_ARG_DST, try view(dst, dstMD, as: dstRows))],
                    label: node.name)

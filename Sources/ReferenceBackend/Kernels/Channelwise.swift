@@ -14,9 +14,9 @@ extension ReferenceModel {
         return Batch(n: x.n, shape: x.shape, data: data)
     }
 
-    /// `y = x W^T + b`, `W` `[out, in]`, for every row of the last axis.
+    /// `y = x W^T + b`, `W` `[out, in]`, for every row of the last axis, then the post-ops.
     // (N, ..., F) -> (N, ..., O)
-    static func fullyConnected(_ x: Batch, _ linear: Linear, into out: Batch) -> Batch {
+    static func fullyConnected(_ x: Batch, _ linear: Linear, residual: Batch?, into out: Batch) -> Batch {
         let (features, outputs) = (x.shape.dims.last!, out.shape.dims.last!)
         let rows = x.n * x.shape.elementCount / features
         var data = [Float](repeating: 0, count: rows * outputs)
@@ -27,6 +27,7 @@ extension ReferenceModel {
                 data[n * outputs + o] = sum
             }
         }
+        applying(linear.postOps, to: &data, residual: residual)
         return Batch(n: x.n, shape: out.shape, data: data)
     }
 }

@@ -33,7 +33,13 @@ extension ReferenceModel {
                 }
             }
         }
-        for postOp in conv.postOps {
+        applying(conv.postOps, to: &out, residual: residual)
+        return Batch(n: x.n, shape: shape.shape, data: out)
+    }
+
+    /// A convolution's or linear layer's post-ops, in order, on its output.
+    static func applying(_ postOps: [PostOp], to out: inout [Float], residual: Batch?) {
+        for postOp in postOps {
             switch postOp {
             case .residualAdd:
                 for i in out.indices { out[i] += residual?.data[i] ?? 0 }
@@ -41,6 +47,5 @@ extension ReferenceModel {
                 for i in out.indices { out[i] = a.apply(out[i]) }
             }
         }
-        return Batch(n: x.n, shape: shape.shape, data: out)
     }
 }
