@@ -53,9 +53,9 @@ final class Int8Tests: XCTestCase {
         assertInt8Close(actual, expected, worst: 0.03, mean: 0.006)
     }
 
-    /// A transformer block's linear layers in int8 (oneDNN's int8 inner products) with fused post-ops: tokens ->
-    /// qkv (signed input) -> fc1 + GELU -> fc2 + the tokens (a residual sum), and qkv -> fc0 + ReLU -> fc3 (unsigned
-    /// input: 7 bits without VNNI) + fc2's result, then a head that writes the output and stays float.
+    /// A transformer block's linear layers in int8 (oneDNN's int8 inner products) with fused post-ops, passing
+    /// integers on: tokens -> qkv (signed input) -> fc1 + GELU -> fc2 + the tokens (a residual sum), and qkv -> fc0 +
+    /// ReLU -> fc3 (unsigned input: 7 bits without VNNI) + fc2's result, then a head that writes the output in float.
     func testInt8LinearLayersAgreeWithFP32() throws {
         let g = GraphBuilder()
         let tokens = g.reshape(g.input("x", channels: 4, height: 6, width: 8), [24, 8])
@@ -81,6 +81,10 @@ final class Int8Tests: XCTestCase {
         let model = try DNNLBackend(options: .init(precision: .int8, calibration: calibration)).compile(graph, batchSize: 3)
         let implementations = try model.implementations(batchSize: 3)
         XCTAssertFalse(implementations.contains { $0.contains(": ref:") && !$0.hasPrefix("reorder") }, "\(implementations)")
+        // With VNNI integers pass from layer to layer (qkv -> fc1 and fc0, fc1 -> fc2, fc0 -> fc3): only the tokens
+        // are quantized by a reorder. Without VNNI fc0 runs fp32 and fc3 quantizes what it writes.
+        let quantizing = implementations.filter { $0.hasPrefix("reorder quantize ") }
+        XCTAssertEqual(quantizing.count, 1, "\(implementations)")
         // Without VNNI only fc3's unsigned input runs int8 (signed inputs would leave the weights 7 bits, see
         // addInt8Convolution); the head writes the logits in float everywhere.
         let precisions = try model.layerPrecisions(batchSize: 3).layers

@@ -45,20 +45,8 @@ extension PlanBuilder {
         // float one copied into an integer dst in the output's (copied * 1/nextScale), a float one into a float dst in 1.
         let residualUnits = integerResidual ?? next?.scale ?? 1
         let residualCopyScale = integerResidual == nil && next != nil ? 1 / residualUnits : 1
-        var scales = layer.weightScales.map { $0 * inputScale }
-        var postOps = conv.postOps.flatMap { op -> [DNNLPostOp] in
+        let (scales, postOps) = writing(next, layer.weightScales.map { $0 * inputScale }, conv.postOps) { op in
             op == .residualAdd ? [.sum(scale: residualUnits, type: sumType ?? dnnl_data_type_undef)] : op.dnnl
-        }
-        if let next {
-            // ReLU commutes with a positive scale: fold 1/nextScale into the others; anything else gets a last step
-            if conv.postOps.allSatisfy({ $0 == .residualAdd || $0 == .activation(.relu) }) {
-                scales = scales.map { $0 / next.scale }
-                postOps = postOps.map { op in if case .sum(let s, let t) = op { .sum(scale: s / next.scale, type: t) } else { op } }
-            } else {
-                postOps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
-            }
-            quantizedScales[current] = next.scale
-            if next.unsigned, !DNNLBackend.hasVNNI { postOps = Self.clippedTo7Bits(postOps) }
         }
         // step 2: quantized src and weights, dst f32 or the next layer's integers, in layouts oneDNN chooses
         let attr = try DNNL.attributes(postOps: postOps, outputScales: scales)
@@ -85,6 +73,25 @@ extension PlanBuilder {
         let dst = try output(dstMD, inPlaceOf: residual, copying: true, copyScale: residualCopyScale, readers: [x], operandType: sumType)
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],
                    label: node.name, isConvolution: true)
+    }
+
+    /// The output scales and oneDNN post-ops of an int8 layer with `postOps` (each made by `dnnl`), ending in
+    /// `next`'s integers when its output stays integer (then recorded in `quantizedScales`), else in float.
+    func writing(
+        _ next: (scale: Float, unsigned: Bool)?, _ scales: [Float], _ postOps: [PostOp], dnnl: (PostOp) -> [DNNLPostOp]
+    ) -> (scales: [Float], postOps: [DNNLPostOp]) {
+        var (scales, steps) = (scales, postOps.flatMap(dnnl))
+        guard let next else { return (scales, steps) }
+        // ReLU commutes with a positive scale: fold 1/nextScale into the others; anything else gets a last step
+        if postOps.allSatisfy({ $0 == .residualAdd || $0 == .activation(.relu) }) {
+            scales = scales.map { $0 / next.scale }
+            steps = steps.map { op in if case .sum(let s, let t) = op { .sum(scale: s / next.scale, type: t) } else { op } }
+        } else {
+            steps.append(.eltwise(dnnl_eltwise_linear, alpha: 1 / next.scale, beta: 0))
+        }
+        quantizedScales[current] = next.scale
+        if next.unsigned, !DNNLBackend.hasVNNI { steps = Self.clippedTo7Bits(steps) }
+        return (scales, steps)
     }
 
     /// Post-ops ending in `clip(0, 127)`, for a u8 output a 7-bit reader takes: a final ReLU (clip at 0) becomes the
@@ -148,6 +155,13 @@ extension PlanBuilder {
             let reader = graph.nodes[index]
             if case .maxPool = reader.op {
                 guard let wanted = int8Output(of: index), agree(wanted) else { return nil }
+                continue
+            }
+            if case .linear(let linear) = reader.op, let layer = int8Layer(reader) {
+                // an int8 linear layer reads integers as its input only (its residual sum adds float)
+                guard reader.inputs[0].index == value, linear.residual(of: reader)?.index != value,
+                    agree((scale: Self.int8InputScale(layer), unsigned: layer.unsigned))
+                else { return nil }
                 continue
             }
             guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
