@@ -47,26 +47,14 @@ extension Graph {
     /// activation has no JIT convolution in oneDNN 2.6 on AVX2 (only `ref:any`).
     public func fusingPostOps() -> Graph {
         rewriting { node, producer in
-            let postOps: [PostOp]
-            switch producer.op {
-            case .conv2d(let conv): postOps = conv.postOps
-            case .linear(let linear): postOps = linear.postOps
-            default: return nil
-            }
-            let added: PostOp, extra: [ValueID]
+            guard let postOps = producer.op.postOps else { return nil }
             switch node.op {
-            case .activation(let a): (added, extra) = (.activation(a), [])
-            case .add where postOps.isEmpty && self[node.inputs[1]].shape == node.shape: (added, extra) = (.residualAdd, [node.inputs[1]])
-            default: return nil
-            }
-            switch producer.op {
-            case .conv2d(var conv):
-                conv.postOps.append(added)
-                return (.conv2d(conv), extra)
-            case .linear(var linear):
-                linear.postOps.append(added)
-                return (.linear(linear), extra)
-            default: return nil
+            case .activation(let a):
+                return producer.op.appending(.activation(a)).map { ($0, []) }
+            case .add where postOps.isEmpty && self[node.inputs[1]].shape == node.shape:
+                return producer.op.appending(.residualAdd).map { ($0, [node.inputs[1]]) }
+            default:
+                return nil
             }
         }
     }

@@ -14,6 +14,9 @@ public struct Node: Sendable, Equatable {
     public var inputs: [ValueID]
     /// `[C, H, W]` for images, `[T, D]` for token sequences, `[F]` for pooled features and logits.
     public var shape: Shape
+
+    /// The value a fused residual sum adds (a convolution's or linear layer's second input), or nil.
+    public var residual: ValueID? { op.postOps?.contains(.residualAdd) == true ? inputs[1] : nil }
 }
 
 /// A dataflow graph in topological order: every node's inputs come earlier than the node.

@@ -184,6 +184,30 @@ public struct Pool: Sendable, Equatable {
     }
 }
 
+extension Op {
+    /// The fused post-ops of a layer that takes them (a convolution, a linear layer), or nil for any other op.
+    public var postOps: [PostOp]? {
+        switch self {
+        case .conv2d(let conv): conv.postOps
+        case .linear(let linear): linear.postOps
+        default: nil
+        }
+    }
+
+    /// This layer with `postOp` fused after its own (nil for an op that takes none).
+    func appending(_ postOp: PostOp) -> Op? {
+        switch self {
+        case .conv2d(var conv):
+            conv.postOps.append(postOp)
+            return .conv2d(conv)
+        case .linear(var linear):
+            linear.postOps.append(postOp)
+            return .linear(linear)
+        default: return nil
+        }
+    }
+}
+
 /// A fully connected layer; `weight` is `[out, in]`, `bias` is `[out]` or nil; `postOps` as a convolution's (the
 /// MLP's GELU, the residual add after a transformer block's projection), fused by ``Graph/fusingPostOps()``.
 public struct Linear: Sendable, Equatable {

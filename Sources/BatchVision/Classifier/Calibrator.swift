@@ -58,14 +58,13 @@ public final class Calibrator {
             guard quantized.contains(graph[id].name), case .conv2d = graph[id].op else { return false }
             let readers = graph.nodes.filter { $0.inputs.contains(id) }
             return !readers.isEmpty && readers.allSatisfy { reader in
-                guard case .conv2d(let conv) = reader.op else { return false }
-                return conv.postOps.contains(.residualAdd) && reader.inputs[0] != id
+                reader.op.kind == "conv2d" && reader.residual == id && reader.inputs[0] != id
             }
         }
         var seen = Set<ValueID>()
         values = (layers.map(\.input) + residualOnly).filter { seen.insert($0).inserted }
         // A linear layer's input channels are its last axis (features of each token); a convolution's the first.
-        let linearInputs = Set(graph.quantizableNodes().filter { graph[$0].op.kind == "linear" }.map { graph[$0].inputs[0] })
+        let linearInputs = Set(layers.filter { $0.weight.shape.rank == 2 }.map(\.input))
         featuresLast = values.map(linearInputs.contains)
         var offset = graph.outputShape.elementCount
         offsets = values.map { value in

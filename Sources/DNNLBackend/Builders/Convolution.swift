@@ -22,7 +22,7 @@ extension PlanBuilder {
         let bias = try constant(conv.bias?.scalars ?? [Float](repeating: 0, count: k), dims: [k], tag: dnnl_a)
         // step 5: bind activations; a residual sum accumulates into dst, so dst starts as the residual
         let src = try source(x, as: srcMD)
-        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
+        let residual = node.residual
         let dst = try output(dstMD, inPlaceOf: residual, copying: true, readers: [x])
         // step 6: the primitive, executed on every run
         try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)],

@@ -26,13 +26,8 @@ extension PlanBuilder {
         let bias = try constant(linear.bias?.scalars ?? [Float](repeating: 0, count: o), dims: [o], tag: dnnl_a)
         // step 5-6: a residual sum accumulates into dst, so dst starts as the residual
         let dstMD = try plainMD(dims(ValueID(current)), layerOutputType)
-        let dst = try output(dstMD, inPlaceOf: linear.residual(of: node), copying: true, readers: [node.inputs[0]])
+        let dst = try output(dstMD, inPlaceOf: node.residual, copying: true, readers: [node.inputs[0]])
         try append(pd, [(DNNL_ARG_SRC, try view(x.memory, x.md, as: srcRows)), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_BIAS, bias),
                         (DNNL_ARG_DST, try view(dst, dstMD, as: dstRows))], label: node.name)
     }
-}
-
-extension Linear {
-    /// The value a fused residual sum adds (the node's second input), or nil.
-    func residual(of node: Node) -> ValueID? { postOps.contains(.residualAdd) ? node.inputs[1] : nil }
 }

@@ -30,7 +30,7 @@ extension PlanBuilder {
         }
         // step 1: the scales and post-ops, ending in the next layer's integers when the output stays integer
         let inputScale = Self.int8InputScale(layer)
-        let residual = conv.postOps.contains(.residualAdd) ? node.inputs[1] : nil
+        let residual = node.residual
         let integerResidual = residual.flatMap { quantizedScales[$0.index] }
         var next = int8Output(of: current)
         // A float residual converted into a u8 dst would lose its negatives (a downsample calibrated before output
@@ -157,16 +157,16 @@ extension PlanBuilder {
                 guard let wanted = int8Output(of: index), agree(wanted) else { return nil }
                 continue
             }
-            if case .linear(let linear) = reader.op, let layer = int8Layer(reader) {
+            if case .linear = reader.op, let layer = int8Layer(reader) {
                 // an int8 linear layer reads integers as its input only (its residual sum adds float)
-                guard reader.inputs[0].index == value, linear.residual(of: reader)?.index != value,
+                guard reader.inputs[0].index == value, reader.residual?.index != value,
                     agree((scale: Self.int8InputScale(layer), unsigned: layer.unsigned))
                 else { return nil }
                 continue
             }
-            guard case .conv2d(let conv) = reader.op, let layer = int8Layer(reader) else { return nil }
+            guard case .conv2d = reader.op, let layer = int8Layer(reader) else { return nil }
             if reader.inputs[0].index == value, !agree((scale: Self.int8InputScale(layer), unsigned: layer.unsigned)) { return nil }
-            if reader.inputs.dropFirst().contains(where: { $0.index == value }) && !conv.postOps.contains(.residualAdd) { return nil }
+            if reader.inputs.dropFirst().contains(where: { $0.index == value }) && reader.residual?.index != value { return nil }
         }
         if agreed == nil, let own = int8Layer(graph.nodes[value]), let scale = own.outputScale {
             // (unsigned: 7 bits without VNNI, as every u8 value there, see the clip in addInt8Convolution)

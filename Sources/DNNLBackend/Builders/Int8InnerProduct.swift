@@ -22,7 +22,7 @@ extension PlanBuilder {
         let rows = dims(ValueID(current)).dropLast().reduce(1, *)
         let inputScale = Self.int8InputScale(layer)
         // step 1: the scales and post-ops, ending in the next layer's integers when the output stays integer
-        let residual = linear.residual(of: node)
+        let residual = node.residual
         let next = residual == nil ? int8Output(of: current) : nil
         let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? layerOutputType
         let (scales, postOps) = writing(next, layer.weightScales.map { $0 * inputScale }, linear.postOps) { $0.dnnl }
