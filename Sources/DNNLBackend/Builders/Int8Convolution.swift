@@ -38,7 +38,7 @@ extension PlanBuilder {
         if let wanted = next, wanted.unsigned, residual != nil, integerResidual == nil { next = nil }
         // An integer residual of the other sign (an s8 downsample summed into a u8 output after ReLU, or back) lies
         // in dst as its own bits, and the sum reads them as its type: converted, its negatives would clip.
-        let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? dnnl_f32
+        let dstType = next.map { $0.unsigned ? dnnl_u8 : dnnl_s8 } ?? layerOutputType
         let residualType = if let residual, integerResidual != nil, next != nil { try slot(residual).md.data_type } else { dstType }
         let sumType = residualType != dstType ? residualType : nil
         // The residual starts in dst in some units (real = units * stored): an integer residual in its own scale, a
@@ -132,7 +132,11 @@ extension PlanBuilder {
     /// The calibrated scales `node` runs in int8 with, or nil when it runs in float: not int8, not calibrated,
     /// or a signed input on a CPU without VNNI (see the note above).
     func int8Layer(_ node: Node) -> Calibration.Layer? {
-        guard precision == .int8, node.op.kind == "conv2d" || node.op.kind == "linear", let layer = options.calibration?.layers[node.name],
+        Self.int8Layer(node, precision: precision, calibration: options.calibration)
+    }
+
+    static func int8Layer(_ node: Node, precision: Precision, calibration: Calibration?) -> Calibration.Layer? {
+        guard precision == .int8, computeLayers.contains(node.op.kind), let layer = calibration?.layers[node.name],
             layer.unsigned || DNNLBackend.hasVNNI
         else { return nil }
         return layer

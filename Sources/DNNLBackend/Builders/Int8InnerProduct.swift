@@ -49,7 +49,7 @@ extension PlanBuilder {
         if quantizedScales[x.index] != nil {
             src = try source(x, as: integerMD)
         } else {
-            let float = try plain(x, dnnl_f32)
+            let float = try plain(x)
             src = try quantizedInput(Slot(md: float.md, memory: float.memory, buffer: nil), as: integerMD, layer)
         }
         // step 5: a residual sum accumulates into dst, so dst starts as the residual

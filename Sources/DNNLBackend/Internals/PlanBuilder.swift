@@ -53,7 +53,7 @@ final class PlanBuilder {
         options: DNNLBackend.Options, constants: ConstantStore
     ) {
         self.precision = precision
-        self.computeType = precision == .bf16 ? dnnl_bf16 : dnnl_f32
+        self.computeType = Self.floatType(precision, graph, options.calibration)
         self.blockedActivations = Self.prefersBlockedActivations(precision)
         self.graph = graph
         self.constants = constants
