@@ -39,4 +39,17 @@ final class CallsTests: XCTestCase {
         XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([leaky])), describe([leaky]) + [clip])
         XCTAssertEqual(describe(PlanBuilder.clippedTo7Bits([relu, bounded])), describe([relu, bounded]) + [clip])
     }
+
+    /// Broadcasts seen as `(outer, C, inner) op (1, C, 1)`, the one oneDNN 2.6's JIT binary kernels take besides a
+    /// same-shape operand.
+    func testBroadcastsFoldToPerChannel() {
+        func view(_ a: [Int], _ b: [Int]) -> [Int]? { PlanBuilder.perChannelView(a, b).map { $0.dims + [$0.channels] } }
+        XCTAssertEqual(view([4, 16, 3, 64, 64], [1, 1, 3, 1, 1])!, [64, 3, 4096, 3], "Swin V2's per-head logit scale")
+        XCTAssertEqual(view([4, 16, 3, 64, 32], [4, 16, 3, 64, 1])!, [1, 12288, 32, 12288], "per-row norms")
+        XCTAssertEqual(view([2, 197, 768], [1, 197, 768])!, [2, 151296, 1, 151296], "a position embedding")
+        XCTAssertEqual(view([2, 64, 1, 7], [1, 64, 1, 1])!, [2, 64, 7, 64], "size-1 axes do not count")
+        XCTAssertNil(view([2, 3, 4], [2, 3, 4]), "same shape")
+        XCTAssertNil(view([2, 3, 4], [1, 1, 1]), "scalar")
+        XCTAssertNil(view([2, 3, 4], [2, 1, 4]), "two separate runs")
+    }
 }

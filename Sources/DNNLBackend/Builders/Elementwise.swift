@@ -35,13 +35,47 @@ extension PlanBuilder {
         let bDims = DNNL.dims(of: ownB)
         let bMD = bDims == dims(a) ? aMD
             : bDims.count == 4 && bDims[0] == n ? try DNNL.memoryDesc(bDims, ownB.data_type, Self.concatTag([aMD])) : ownB
+        let src0 = try source(a, as: aMD)
+        let src1 = try source(b, as: bMD)
+        let dst = try output(aMD, inPlaceOf: a, readers: [b])
+        try appendBinary(algorithm, (src0, aMD), (src1, bMD), dst, label: node.name)
+    }
+
+    /// Appends `a op b` into `dst` (laid out as `a`). Plain operands whose broadcast runs along inner or middle axes
+    /// (Swin V2's per-head logit scale, `(N, W, H, T, T) * (1, 1, H, 1, 1)`; a division by per-row norms,
+    /// `(N, ..., D) / (N, ..., 1)`) are seen as `(outer, C, inner) op (1, C, 1)`: oneDNN 2.6's JIT kernels take a
+    /// per-channel broadcast, and fall to `ref:any` on the others, which was three quarters of Swin V2's time.
+    func appendBinary(
+        _ algorithm: dnnl_alg_kind_t, _ a: (memory: dnnl_memory_t, md: dnnl_memory_desc_t),
+        _ b: (memory: dnnl_memory_t, md: dnnl_memory_desc_t), _ dst: dnnl_memory_t, label: String
+    ) throws {
+        var (src0, src1, out, aMD, bMD) = (a.memory, b.memory, dst, a.md, b.md)
+        let (aDims, bDims) = (DNNL.dims(of: a.md), DNNL.dims(of: b.md))
+        if let (folded, channels) = Self.perChannelView(aDims, bDims),
+            DNNL.equal(a.md, try plainMD(aDims, a.md.data_type)), DNNL.equal(b.md, try plainMD(bDims, b.md.data_type))
+        {
+            aMD = try plainMD(folded, a.md.data_type)
+            bMD = try plainMD([1, channels, 1], b.md.data_type)
+            (src0, src1, out) = (try view(src0, a.md, as: aMD), try view(src1, b.md, as: bMD), try view(dst, a.md, as: aMD))
+        }
         let desc = try DNNL.binaryDesc(algorithm, src0: aMD, src1: bMD, dst: aMD)
         let attr = try DNNL.attributes()
         defer { DNNL.attributesDestroy(attr) }
         let pd = try DNNL.primitiveDesc(desc, attr, engine)
-        let src0 = try source(a, as: aMD)
-        let src1 = try source(b, as: bMD)
-        let dst = try output(aMD, inPlaceOf: a, readers: [b])
-        try append(pd, [(DNNL_ARG_SRC_0, src0), (DNNL_ARG_SRC_1, src1), (DNNL_ARG_DST, dst)], label: node.name)
+        try append(pd, [(DNNL_ARG_SRC_0, src0), (DNNL_ARG_SRC_1, src1), (DNNL_ARG_DST, out)], label: label)
+    }
+
+    /// `(outer, C, inner)` and `C` when `b` (dims of `a` or 1 each) varies along one run of adjacent axes of `a` and
+    /// is broadcast along the rest, some of which it does not vary along; nil when it is `a`'s shape, a scalar, or
+    /// varies along separate runs. Axes of size 1 in `a` do not count.
+    // (d1, ..., dk), (d1 | 1, ..., dk | 1) -> (outer, C, inner), C
+    static func perChannelView(_ a: [Int], _ b: [Int]) -> (dims: [Int], channels: Int)? {
+        let axes = zip(a, b).filter { $0.0 != 1 }
+        guard let first = axes.firstIndex(where: { $0.1 != 1 }), let last = axes.lastIndex(where: { $0.1 != 1 }),
+            axes[first...last].allSatisfy({ $0.0 == $0.1 }), first > 0 || last < axes.count - 1
+        else { return nil }
+        let product = { (range: ArraySlice<(Int, Int)>) in range.reduce(1) { $0 * $1.0 } }
+        let channels = product(axes[first...last])
+        return ([product(axes[..<first]), channels, product(axes[(last + 1)...])], channels)
     }
 }

@@ -119,13 +119,9 @@ extension PlanBuilder {
 
     /// A float value clipped to `[0, high]`, in a temporary: what a conversion to 7 bits needs first.
     func clipped(_ value: Slot, to high: Float, label: String) throws -> Slot {
-        let desc = try DNNL.eltwiseDesc(dnnl_eltwise_clip, data: value.md, alpha: 0, beta: high)
-        let attr = try DNNL.attributes()
-        defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.primitiveDesc(desc, attr, engine)
         let (memory, buffer) = try allocate(value.md)
         temporaries.append(buffer)
-        try append(pd, [(DNNL_ARG_SRC, value.memory), (DNNL_ARG_DST, memory)], label: label)
+        try appendEltwise(dnnl_eltwise_clip, value.md, alpha: 0, beta: high, from: value.memory, to: memory, label: label)
         return Slot(md: value.md, memory: memory, buffer: buffer)
     }
 
