@@ -8,7 +8,8 @@ Usage: bench_models_peer.py ENGINE MODEL BATCHES SECONDS THREADS ONNX_DIR [LITE0
            openvino-int8                      ONNX_DIR/MODEL.onnx quantized by NNCF (nncf.quantize, its defaults:
                                               symmetric s8 weights per channel, 300-sample subset cap; model_type
                                               TRANSFORMER for ViT, Swin and MaxViT, as NNCF's docs ask) on the
-                                              CALIBRATION_DIR tensors, run with INFERENCE_PRECISION_HINT f32
+                                              CALIBRATION_DIR tensors, run with INFERENCE_PRECISION_HINT bf16
+                                              where the CPU has avx512_bf16 or AMX (its default there), else f32
            onnxruntime-int8                   quantize_static: QDQ, per-channel s8 weights, u8 activations, MinMax
                                               calibration on the same tensors
            export                             (writes ONNX_DIR/MODEL.onnx with Debian's torch, then exits)
@@ -168,8 +169,10 @@ def runner(engine, name, batch, threads, onnx_dir, port, calibration_dir):
         else:
             model = core.read_model(f"{onnx_dir}/{name}.onnx")
         model.reshape({model.inputs[0].any_name: [batch, 3, 224, 224]})
-        # explicit: OpenVINO's default is bf16 where the CPU has it; int8 keeps its unquantized layers in f32, as ours
-        hint = "bf16" if engine == "openvino-bf16" else "f32"
+        # explicit: OpenVINO's default is bf16 where the CPU has it natively, which int8 also gets there for the layers
+        # NNCF left in float (as ours runs what int8 leaves in float, when only weightless steps are left)
+        native_bf16 = any(flag in open("/proc/cpuinfo").read() for flag in ("avx512_bf16", "amx_bf16"))
+        hint = "bf16" if engine == "openvino-bf16" or (engine == "openvino-int8" and native_bf16) else "f32"
         config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": hint, "PERFORMANCE_HINT": "LATENCY",
                   "NUM_STREAMS": 1}
         compiled = core.compile_model(model, "CPU", config)
