@@ -75,6 +75,10 @@ def export(name, onnx_dir, port):
     import torch
 
     os.makedirs(onnx_dir, exist_ok=True)
+    # torchvision 0.14's Swin calls F.dropout(attn, p=0.0) with its default training=True, which exports a training
+    # Dropout that OpenVINO refuses to read: at p=0 it is the identity, so trace it as one.
+    dropout = torch.nn.functional.dropout
+    torch.nn.functional.dropout = lambda x, p=0.5, training=True, inplace=False: x if p == 0 else dropout(x, p, training, inplace)
     # Traced with gradients on: under no_grad, torch 1.13's nn.MultiheadAttention (ViT) takes its fused fast
     # path, aten::_native_multi_head_attention, which has no ONNX export.
     torch.onnx.export(
