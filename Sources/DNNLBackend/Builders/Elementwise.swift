@@ -10,15 +10,22 @@ extension PlanBuilder {
         let md = try slot(x).md
         var dst: dnnl_memory_t?
         for (step, (kind, alpha, beta)) in activation.dnnlSteps.enumerated() {
-            let desc = try DNNL.eltwiseDesc(kind, data: md, alpha: alpha, beta: beta)
-            let attr = try DNNL.attributes()
-            defer { DNNL.attributesDestroy(attr) }
-            let pd = try DNNL.primitiveDesc(desc, attr, engine)
             let src = try dst ?? source(x, as: md)
-            let out = try dst ?? output(try DNNL.query(pd, dnnl_query_dst_md), inPlaceOf: x)
-            try append(pd, [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, out)], label: step == 0 ? node.name : "\(node.name).\(step)")
+            let out = try dst ?? output(md, inPlaceOf: x)
+            try appendEltwise(kind, md, alpha: alpha, beta: beta, from: src, to: out, label: step == 0 ? node.name : "\(node.name).\(step)")
             dst = out
         }
+    }
+
+    /// Appends one eltwise step `from` -> `to` (the same memory: in place), both laid out as `md`.
+    func appendEltwise(
+        _ algorithm: dnnl_alg_kind_t, _ md: dnnl_memory_desc_t, alpha: Float = 0, beta: Float = 0, from: dnnl_memory_t, to: dnnl_memory_t,
+        label: String
+    ) throws {
+        let attr = try DNNL.attributes()
+        defer { DNNL.attributesDestroy(attr) }
+        let pd = try DNNL.primitiveDesc(try DNNL.eltwiseDesc(algorithm, data: md, alpha: alpha, beta: beta), attr, engine)
+        try append(pd, [(DNNL_ARG_SRC, from), (DNNL_ARG_DST, to)], label: label)
     }
 
     /// `a + b` or `a * b`, `b` broadcast onto `a` (a `(N, C, 1, 1)` gate, a `(1, T, D)` constant), on a's
@@ -65,9 +72,9 @@ extension PlanBuilder {
         try append(pd, [(DNNL_ARG_SRC_0, src0), (DNNL_ARG_SRC_1, src1), (DNNL_ARG_DST, out)], label: label)
     }
 
-    /// `(outer, C, inner)` and `C` when `b` (dims of `a` or 1 each) varies along one run of adjacent axes of `a` and
-    /// is broadcast along the rest, some of which it does not vary along; nil when it is `a`'s shape, a scalar, or
-    /// varies along separate runs. Axes of size 1 in `a` do not count.
+    /// `a` as `(outer, C, inner)`, and `C`, when `b` (each axis `a`'s or 1) varies along one run of adjacent axes of
+    /// `a` and is broadcast along the others; nil when `b` has `a`'s shape, is a scalar, or varies along separate
+    /// runs. Axes of size 1 in `a` do not count.
     // (d1, ..., dk), (d1 | 1, ..., dk | 1) -> (outer, C, inner), C
     static func perChannelView(_ a: [Int], _ b: [Int]) -> (dims: [Int], channels: Int)? {
         let axes = zip(a, b).filter { $0.0 != 1 }

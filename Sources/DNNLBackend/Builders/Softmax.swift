@@ -48,15 +48,4 @@ extension PlanBuilder {
         let dst = try output(x.md, inPlaceOf: node.inputs[0])
         try appendBinary(dnnl_binary_div, x, (norms, normMD), dst, label: node.name)
     }
-
-    /// Appends one eltwise step `from` -> `to` (the same memory: in place).
-    func appendEltwise(
-        _ algorithm: dnnl_alg_kind_t, _ md: dnnl_memory_desc_t, alpha: Float = 0, beta: Float = 0, from: dnnl_memory_t, to: dnnl_memory_t,
-        label: String
-    ) throws {
-        let attr = try DNNL.attributes()
-        defer { DNNL.attributesDestroy(attr) }
-        let pd = try DNNL.primitiveDesc(try DNNL.eltwiseDesc(algorithm, data: md, alpha: alpha, beta: beta), attr, engine)
-        try append(pd, [(DNNL_ARG_SRC, from), (DNNL_ARG_DST, to)], label: label)
-    }
 }

@@ -6,8 +6,8 @@ extension PlanBuilder {
     /// layers left in float run in. bf16 there when the CPU has it natively and the calibration makes every
     /// convolution and linear layer but the head int8, so that only weightless steps stay float (a transformer's
     /// attention products, softmax, LayerNorm and residual stream, as OpenVINO runs them there by default):
-    /// ViT-B/16 int8 ~1.2x faster (Zen 5, batch 16), top-1 agreement with fp32 unchanged within one near tie of
-    /// 50. Where a layer with weights stays float (depthwise convolutions; an entry deleted to keep a layer
+    /// ViT-B/16 int8 1.13-1.19x faster (Zen 5, batch 16), agreeing with fp32 on 149 of 150 dev photos' top-1 (150
+    /// with the remainder in f32; the one is a near tie of seeded random weights). Where a layer with weights stays float (depthwise convolutions; an entry deleted to keep a layer
     /// exact), the remainder stays f32: in bf16, EfficientNet-Lite0's depthwise layers lost one more of 150 top-1
     /// agreements (148 instead of 149), below the 99% floor int8 is held to.
     static func floatType(_ precision: Precision, _ graph: Graph, _ calibration: Calibration?) -> dnnl_data_type_t {
@@ -16,25 +16,30 @@ extension PlanBuilder {
         case .bf16: return dnnl_bf16
         case .int8:
             guard DNNLBackend.hasNativeBF16 else { return dnnl_f32 }
-            let layers = graph.nodes.filter { Self.computeLayers.contains($0.op.kind) }.dropLast()  // all but the head
-            let allInt8 = layers.allSatisfy { int8Layer($0, precision: precision, calibration: calibration) != nil }
+            let head = head(of: graph)
+            let allInt8 = graph.nodes.indices.allSatisfy { i in
+                i == head || !computeLayers.contains(graph.nodes[i].op.kind)
+                    || int8Layer(graph.nodes[i], precision: precision, calibration: calibration) != nil
+            }
             return allInt8 ? dnnl_bf16 : dnnl_f32
         }
     }
 
-    /// The layers with weights that compute in ``computeType`` (or int8): the graph's last one is its head.
+    /// The layers with weights that compute in ``computeType`` (or int8).
     static let computeLayers: Set = ["conv2d", "linear"]
 
-    /// The data type the current convolution or inner product writes: the compute type, except for the graph's
-    /// last such layer (the head: ResNet's `fc`, SqueezeNet's final 1x1 convolution), which writes f32.
+    /// The graph's last compute layer, its head (ResNet's `fc`, SqueezeNet's final 1x1 convolution).
+    static func head(of graph: Graph) -> Int? { graph.nodes.lastIndex { computeLayers.contains($0.op.kind) } }
+
+    /// The data type the current convolution or inner product writes: the compute type, except for the head
+    /// (see ``head(of:)``), which writes f32.
     ///
     /// Only pooling, flatten and activations follow the head, so its output is the logits to within their
     /// rounding: in bf16 (3 significant digits) near-ties of top-1 would become coin tosses, and the conversion
     /// to the caller's f32 would be needed anyway. Every other layer writes the compute type, so bf16 activations
     /// flow from layer to layer with no conversion.
     var layerOutputType: dnnl_data_type_t {
-        let head = graph.nodes.lastIndex { Self.computeLayers.contains($0.op.kind) }
-        return current == head ? dnnl_f32 : computeType
+        current == head ? dnnl_f32 : computeType
     }
 
     /// Whether the activation layout a convolution chose is one the pooling, binary and eltwise kernels that

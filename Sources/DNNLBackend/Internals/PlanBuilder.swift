@@ -24,6 +24,8 @@ final class PlanBuilder {
     let stream: dnnl_stream_t
     /// The data type of convolution and inner-product activations and weights (f32 or bf16).
     let computeType: dnnl_data_type_t
+    /// The head's node index (see ``head(of:)``).
+    let head: Int?
     /// Whether convolutions ask for 16-channel blocks (see ``prefersBlockedActivations(_:)``).
     let blockedActivations: Bool
     /// The model's precision (int8 quantizes the convolutions and linear layers its calibration has scales for).
@@ -54,6 +56,7 @@ final class PlanBuilder {
     ) {
         self.precision = precision
         self.computeType = Self.floatType(precision, graph, options.calibration)
+        self.head = Self.head(of: graph)
         self.blockedActivations = Self.prefersBlockedActivations(precision)
         self.graph = graph
         self.constants = constants
