@@ -45,8 +45,9 @@ public enum Precision: String, Sendable, CaseIterable {
     case fp32
     /// bf16 activations and weights with f32 accumulation, where the CPU runs bf16 natively.
     case bf16
-    /// int8 convolutions (u8/s8 inputs, s8 weights, s32 accumulation) with scales from a ``Calibration``;
-    /// depthwise convolutions and the other ops stay fp32.
+    /// int8 convolutions and linear layers (u8/s8 inputs, s8 weights, s32 accumulation) with scales from a
+    /// ``Calibration``; depthwise convolutions, the head and the weightless ops stay float: bf16 where the CPU has it
+    /// natively and only weightless steps and the head are left, else fp32.
     case int8
 }
 

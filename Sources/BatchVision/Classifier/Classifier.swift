@@ -93,12 +93,31 @@ public final class Classifier {
 
     /// One line for a run's summary when the CPU could go faster than the precision asked for, else nil.
     public var fasterPrecisionHint: String? {
-        guard precision == .fp32, CPUCapabilities.nativePrecisions.contains(.bf16) else { return nil }
-        // measured at batch 16: ResNet-50/152 and EfficientNet-Lite0 1.9-2.1x on Zen 5 (avx512_bf16), ResNet-152
-        // 3.8-5.3x on Sapphire Rapids (AMX)
-        let speedup = DNNLBackend.hasAMX ? "4-5x" : "about 2x"
-        return "this CPU runs bf16 natively (\(CPUCapabilities.isa)): --precision bf16 is \(speedup) as fast as fp32 here; "
-            + "check its agreement with fp32 on your images first (batchvision compare-precision)"
+        Self.fasterPrecisionHint(
+            precision: precision, layers: layerPrecisions, nativeBF16: CPUCapabilities.nativePrecisions.contains(.bf16),
+            amx: DNNLBackend.hasAMX, isa: CPUCapabilities.isa)
+    }
+
+    /// The hint for a run in `precision` whose layers ran as `layers`, on a CPU with or without native bf16 and AMX:
+    /// fp32 there leaves bf16's speed unused; int8 that kept layers in fp32 (depthwise convolutions, which lose
+    /// accuracy in int8) can be slower than bf16 (EfficientNet-Lite0 at batch 16 on Zen 5: bf16 1.4x its int8).
+    static func fasterPrecisionHint(precision: Precision, layers: LayerPrecisions, nativeBF16: Bool, amx: Bool, isa: String) -> String? {
+        guard nativeBF16 else { return nil }
+        switch precision {
+        case .fp32:
+            // measured at batch 16: ResNet-50/152 and EfficientNet-Lite0 1.9-2.1x on Zen 5 (avx512_bf16), ResNet-152
+            // 3.8-5.3x on Sapphire Rapids (AMX)
+            let speedup = amx ? "4-5x" : "about 2x"
+            return "this CPU runs bf16 natively (\(isa)): --precision bf16 is \(speedup) as fast as fp32 here; "
+                + "check its agreement with fp32 on your images first (batchvision compare-precision)"
+        case .int8:
+            guard let float = layers.counts["fp32"], float > 0 else { return nil }
+            return "\(float) of \(layers.layers.count) layers stayed fp32 under int8 (depthwise convolutions keep their "
+                + "precision); with native bf16 here (\(isa)), --precision bf16 may be faster for this model: "
+                + "`batchvision bench --precision bf16` measures it"
+        case .bf16:
+            return nil
+        }
     }
 
     /// "jit_1x1:avx2 ×104, jit:avx2 ×53, ...": how many primitives use each implementation.
