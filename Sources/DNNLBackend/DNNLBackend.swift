@@ -88,7 +88,7 @@ public struct DNNLBackend: Backend {
     }
 
     /// Whether oneDNN's dispatcher reaches AMX (`avx512_core_amx`: bf16 and int8 tiles) on this CPU.
-    public static var hasAMX: Bool {
+    static var hasAMX: Bool {
         let amx = dnnl_cpu_isa_avx512_core_amx.rawValue
         return DNNL.effectiveISA().rawValue & amx == amx
     }

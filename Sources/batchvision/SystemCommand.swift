@@ -7,7 +7,7 @@ struct SystemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "system",
         abstract: "Show the instruction set oneDNN uses on this CPU and the precisions it runs natively.",
-        discussion: "The same CPU model can come with AVX2 only, AVX-512 with avx512_bf16, or AMX: bf16 is about 2x as fast as fp32 with avx512_bf16 and 4-5x with AMX (ResNets, batch 16); without either, it falls back to fp32 with a warning.")
+        discussion: "The same CPU model can come with AVX2 only, AVX-512 with avx512_bf16, or AMX: bf16 is \(CPUCapabilities.bf16Speedup(isa: "avx512_core_bf16")) as fast as fp32 with avx512_bf16 and \(CPUCapabilities.bf16Speedup(isa: "avx512_core_amx")) with AMX (ResNets, batch 16); without either, it falls back to fp32 with a warning.")
 
     @Flag(help: "Print one JSON object.")
     var json = false

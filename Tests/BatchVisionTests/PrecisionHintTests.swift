@@ -12,7 +12,7 @@ final class PrecisionHintTests: XCTestCase {
 
     private func hint(_ precision: Precision, _ counts: [(String, Int)], nativeBF16: Bool = true, amx: Bool = false) -> String? {
         Classifier.fasterPrecisionHint(
-            precision: precision, layers: layers(counts), nativeBF16: nativeBF16, amx: amx, isa: amx ? "avx512_core_amx" : "avx512_core_bf16")
+            precision: precision, layers: layers(counts), nativeBF16: nativeBF16, isa: amx ? "avx512_core_amx" : "avx512_core_bf16")
     }
 
     func testFP32WithNativeBF16SaysHowMuchFasterBF16Is() throws {

@@ -95,26 +95,23 @@ public final class Classifier {
     public var fasterPrecisionHint: String? {
         Self.fasterPrecisionHint(
             precision: precision, layers: layerPrecisions, nativeBF16: CPUCapabilities.nativePrecisions.contains(.bf16),
-            amx: DNNLBackend.hasAMX, isa: CPUCapabilities.isa)
+            isa: CPUCapabilities.isa)
     }
 
-    /// The hint for a run in `precision` whose layers ran as `layers`, on a CPU with or without native bf16 and AMX:
-    /// fp32 there leaves bf16's speed unused; int8 that kept layers in fp32 (depthwise convolutions, which lose
-    /// accuracy in int8) can be slower than bf16 (EfficientNet-Lite0 at batch 16 on Zen 5: bf16 1.4x its int8).
-    static func fasterPrecisionHint(precision: Precision, layers: LayerPrecisions, nativeBF16: Bool, amx: Bool, isa: String) -> String? {
+    /// The hint for a run in `precision` whose layers ran as `layers`, on a CPU with or without native bf16: fp32
+    /// there leaves bf16's speed unused; int8 that kept layers in fp32 (depthwise convolutions, which lose accuracy
+    /// in int8) can be slower than bf16 (EfficientNet-Lite0 at batch 16 on Zen 5: bf16 1.4x its int8).
+    static func fasterPrecisionHint(precision: Precision, layers: LayerPrecisions, nativeBF16: Bool, isa: String) -> String? {
         guard nativeBF16 else { return nil }
         switch precision {
         case .fp32:
-            // measured at batch 16: ResNet-50/152 and EfficientNet-Lite0 1.9-2.1x on Zen 5 (avx512_bf16), ResNet-152
-            // 3.8-5.3x on Sapphire Rapids (AMX)
-            let speedup = amx ? "4-5x" : "about 2x"
-            return "this CPU runs bf16 natively (\(isa)): --precision bf16 is \(speedup) as fast as fp32 here; "
-                + "check its agreement with fp32 on your images first (batchvision compare-precision)"
+            return "this CPU runs bf16 natively (\(isa)): --precision bf16 is \(CPUCapabilities.bf16Speedup(isa: isa)) as fast "
+                + "as fp32 here; check its agreement with fp32 on your images first (batchvision compare-precision)"
         case .int8:
             guard let float = layers.counts["fp32"], float > 0 else { return nil }
-            return "\(float) of \(layers.layers.count) layers stayed fp32 under int8 (depthwise convolutions keep their "
-                + "precision); with native bf16 here (\(isa)), --precision bf16 may be faster for this model: "
-                + "`batchvision bench --precision bf16` measures it"
+            return "\(float) of \(layers.layers.count) layers stayed fp32 under int8 (those int8 would lose accuracy on, "
+                + "such as depthwise convolutions); with native bf16 here (\(isa)), --precision bf16 may be faster for "
+                + "this model: `batchvision bench --precision bf16` measures it"
         case .bf16:
             return nil
         }
